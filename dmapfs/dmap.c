@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dmap.c - per-inode dmap index and the client policies (reuse, setup,
+ * upgrade) of the emulated virtio-fs DAX client.
+ *
+ * The index is a sorted array of 2 MiB range indexes: an inode never has
+ * more dmaps than the window has slots, so lookups are a binary search
+ * over at most a few hundred entries.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dmap.h"
+#include "log.h"
+
+void dm_tree_init(struct dm_tree *t, void *file)
+{
+	memset(t, 0, sizeof(*t));
+	t->file = file;
+}
+
+static size_t tree_pos(const struct dm_tree *t, uint64_t idx)
+{
+	size_t lo = 0, hi = t->nents;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->ents[mid].idx < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct dm_tree_ent *dm_tree_find(struct dm_tree *t, uint64_t idx)
+{
+	size_t pos = tree_pos(t, idx);
+
+	if (pos < t->nents && t->ents[pos].idx == idx)
+		return &t->ents[pos];
+	return NULL;
+}
+
+static struct dm_tree_ent *tree_insert(struct dm_tree *t, uint64_t idx)
+{
+	size_t pos = tree_pos(t, idx);
+	struct dm_tree_ent *e;
+
+	if (pos < t->nents && t->ents[pos].idx == idx)
+		return &t->ents[pos];
+	if (t->nents == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 8;
+
+		e = realloc(t->ents, cap * sizeof(*e));
+		if (!e)
+			return NULL;
+		t->ents = e;
+		t->cap = cap;
+	}
+	memmove(&t->ents[pos + 1], &t->ents[pos],
+		(t->nents - pos) * sizeof(*e));
+	t->nents++;
+	e = &t->ents[pos];
+	memset(e, 0, sizeof(*e));
+	e->idx = idx;
+	return e;
+}
+
+static void tree_remove(struct dm_tree *t, struct dm_tree_ent *e)
+{
+	size_t pos = e - t->ents;
+
+	memmove(&t->ents[pos], &t->ents[pos + 1],
+		(t->nents - pos - 1) * sizeof(*e));
+	t->nents--;
+}
+
+void dm_tree_forget_slot(struct dm_tree *t, struct dm_slot *s)
+{
+	struct dm_tree_ent *e = dm_tree_find(t, s->idx);
+
+	if (!e)
+		return;
+	if (e->slot == s)
+		e->slot = NULL;
+	if (e->stale == s)
+		e->stale = NULL;
+	if (!e->slot && !e->stale)
+		tree_remove(t, e);
+}
+
+void dm_tree_release(struct dm_window *w, struct dm_tree *t)
+{
+	size_t i;
+
+	pthread_mutex_lock(&w->lock);
+	for (i = 0; i < t->nents; i++) {
+		struct dm_tree_ent *e = &t->ents[i];
+
+		if (e->slot)
+			dm_slot_remove(w, e->slot);
+		if (e->stale)
+			dm_slot_remove(w, e->stale);
+	}
+	free(t->ents);
+	t->ents = NULL;
+	t->nents = 0;
+	t->cap = 0;
+	pthread_mutex_unlock(&w->lock);
+}
+
+static int reserve(struct dm_window *w, struct dm_tree *t, uint64_t idx)
+{
+	int err;
+
+	if (!w->policy.host_reserve)
+		return 0;
+	err = w->be->reserve(w->be_ctx, t->file, idx);
+	if (err == -ENOSPC || err == -EDQUOT) {
+		dm_stat_inc(w->stats.enospc_early);
+		dm_debug("reservation of range %llu failed: ENOSPC",
+			 (unsigned long long)idx);
+		return -ENOSPC;
+	}
+	return err;
+}
+
+static void use_slot(struct dm_window *w, struct dm_slot *s, bool write,
+		     struct dm_ref *ref)
+{
+	dm_slot_ref(w, s);
+	ref->slot = s;
+	ref->addr = s->addr;
+	ref->host_write = s->host_rw;
+	ref->writable = write ? s->writable : s->host_rw;
+}
+
+/* reference client: re-send SETUPMAPPING with WRITE for the same slot */
+static int upgrade_in_place(struct dm_window *w, struct dm_tree *t,
+			    struct dm_slot *s)
+{
+	int err;
+
+	err = reserve(w, t, s->idx);
+	if (err)
+		return err;
+	err = w->be->map(w->be_ctx, s, t->file, s->idx, true);
+	if (err) {
+		/* the backend left the slot PROT_NONE: drop the dmap */
+		dm_tree_forget_slot(t, s);
+		dm_slot_remove(w, s);
+		return err;
+	}
+	s->writable = true;
+	s->host_rw = true;
+	dm_stat_inc(w->stats.upgrades);
+	dm_debug("upgrade slot %u (range %llu) to rw", s->id,
+		 (unsigned long long)s->idx);
+	return 0;
+}
+
+/*
+ * stale-upgrade: map the range RW into a second slot and leave the old
+ * RO slot in the index for reads, detached from the host file.
+ */
+static int stale_upgrade(struct dm_window *w, struct dm_tree *t,
+			 struct dm_tree_ent *e, struct dm_slot *spare)
+{
+	struct dm_slot *old = e->slot;
+	int err;
+
+	err = reserve(w, t, e->idx);
+	if (!err)
+		err = w->be->map(w->be_ctx, spare, t->file, e->idx, true);
+	if (err) {
+		dm_slot_give_back(w, spare);
+		return err;
+	}
+	dm_slot_mapped(w, spare, t, e->idx, true, true);
+	dm_slot_idle(w, spare);
+	if (e->stale)
+		dm_slot_remove(w, e->stale);
+	err = w->be->detach(w->be_ctx, old, t->file);
+	if (err)
+		dm_log("stale-upgrade: detaching slot %u failed: %s",
+		       old->id, strerror(-err));
+	old->stale = true;
+	old->writable = false;
+	old->host_rw = false;
+	e->stale = old;
+	e->slot = spare;
+	dm_stat_inc(w->stats.upgrades);
+	dm_debug("stale upgrade of range %llu: slot %u rw, slot %u stale",
+		 (unsigned long long)e->idx, spare->id, old->id);
+	return 0;
+}
+
+static int setup_new(struct dm_window *w, struct dm_tree *t, uint64_t idx,
+		     bool write, struct dm_slot *spare)
+{
+	bool rw = write || w->policy.client == DM_CLIENT_LEGACY;
+	bool host_rw = rw || (w->policy.inject & DM_INJ_READ_ALLOCATES);
+	struct dm_tree_ent *e;
+	int err;
+
+	err = rw ? reserve(w, t, idx) : 0;
+	if (!err)
+		err = w->be->map(w->be_ctx, spare, t->file, idx, host_rw);
+	if (err) {
+		dm_slot_give_back(w, spare);
+		return err;
+	}
+	e = tree_insert(t, idx);
+	if (!e) {
+		w->be->unmap(w->be_ctx, spare);
+		dm_slot_give_back(w, spare);
+		return -ENOMEM;
+	}
+	e->slot = spare;
+	dm_slot_mapped(w, spare, t, idx, rw, host_rw);
+	dm_slot_idle(w, spare);
+	if (rw)
+		dm_stat_inc(w->stats.setup_rw);
+	else
+		dm_stat_inc(w->stats.setup_ro);
+	dm_debug("setup slot %u range %llu %s%s", spare->id,
+		 (unsigned long long)idx, rw ? "rw" : "ro",
+		 host_rw && !rw ? " (really rw)" : "");
+	return 0;
+}
+
+static void deadline_after(struct timespec *ts, unsigned int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+int dm_get(struct dm_window *w, struct dm_tree *t, uint64_t idx,
+	   unsigned int flags, struct dm_ref *ref)
+{
+	bool write = flags & DM_GET_WRITE;
+	struct dm_slot *spare = NULL;
+	struct timespec deadline;
+	bool waited = false;
+	int err = 0;
+
+	memset(ref, 0, sizeof(*ref));
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		struct dm_tree_ent *e = dm_tree_find(t, idx);
+		bool dropped;
+
+		if (e && !write && (e->stale || e->slot)) {
+			use_slot(w, e->stale ? e->stale : e->slot, false, ref);
+			break;
+		}
+		if (e && write && e->slot) {
+			struct dm_slot *s = e->slot;
+
+			if (s->writable ||
+			    (w->policy.inject & DM_INJ_NO_UPGRADE)) {
+				use_slot(w, s, true, ref);
+				break;
+			}
+			if (!(w->policy.inject & DM_INJ_STALE_UPGRADE)) {
+				err = upgrade_in_place(w, t, s);
+				if (!err)
+					use_slot(w, s, true, ref);
+				break;
+			}
+			if (spare) {
+				err = stale_upgrade(w, t, e, spare);
+				spare = NULL;
+				if (!err)
+					use_slot(w, e->slot, true, ref);
+				break;
+			}
+		} else if (spare) {
+			err = setup_new(w, t, idx, write, spare);
+			spare = NULL;
+			if (!err)
+				use_slot(w, dm_tree_find(t, idx)->slot, write,
+					 ref);
+			break;
+		}
+
+		/* a new dmap is needed: find a slot, then look again */
+		spare = dm_slot_take(w, &dropped, &err);
+		if (spare)
+			continue;
+		if (err != -EBUSY || (flags & DM_GET_NOWAIT))
+			break;
+		if (!waited) {
+			deadline_after(&deadline, w->busy_timeout_ms);
+			waited = true;
+		}
+		err = dm_window_wait(w, &deadline);
+		if (err)
+			break;
+	}
+	if (spare)
+		dm_slot_give_back(w, spare);
+	pthread_mutex_unlock(&w->lock);
+	return err;
+}
+
+void dm_put(struct dm_window *w, struct dm_ref *ref)
+{
+	struct dm_slot *s = ref->slot;
+
+	if (!s)
+		return;
+	pthread_mutex_lock(&w->lock);
+	if (--s->refs == 0) {
+		w->nbusy--;
+		if (s->orphan) {
+			s->orphan = false;
+			dm_slot_remove(w, s);
+		} else {
+			dm_slot_idle(w, s);
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	ref->slot = NULL;
+}

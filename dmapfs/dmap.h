@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * dmap.h - the per-inode dmap index (2 MiB range index -> slot) and the
+ * client policies that decide, for a read or a write of one range,
+ * whether to reuse a dmap, upgrade it, or set up a new one.
+ *
+ * reference (the patch): reads set up RO dmaps and reuse any dmap; writes
+ *	set up RW dmaps and upgrade an RO dmap in place (same slot).
+ * legacy: every setup is RW, reads too; nothing to upgrade.
+ * With host_reserve, every RW setup and every upgrade first reserves the
+ * whole range on the host (fallocate KEEP_SIZE) and fails with ENOSPC.
+ */
+#ifndef DM_DMAP_H
+#define DM_DMAP_H
+
+#include "window.h"
+
+struct dm_tree_ent {
+	uint64_t idx;
+	struct dm_slot *slot;	/* the dmap */
+	struct dm_slot *stale;	/* stale-upgrade: old copy kept for reads */
+};
+
+/* Protected by the window lock. */
+struct dm_tree {
+	void *file;		/* backend handle of the inode */
+	struct dm_tree_ent *ents;	/* sorted by idx */
+	size_t nents;
+	size_t cap;
+};
+
+#define DM_GET_WRITE	(1u << 0)	/* the request writes the range */
+#define DM_GET_NOWAIT	(1u << 1)	/* -EBUSY instead of waiting */
+
+struct dm_ref {
+	struct dm_slot *slot;
+	void *addr;		/* start of the 2 MiB slot */
+	bool writable;		/* false: writes are dropped (no-upgrade) */
+	bool host_write;	/* touch with write faults */
+};
+
+void dm_tree_init(struct dm_tree *t, void *file);
+/* Release every dmap of the inode (forget/evict); counts removemappings. */
+void dm_tree_release(struct dm_window *w, struct dm_tree *t);
+
+/* lookups, window lock held */
+struct dm_tree_ent *dm_tree_find(struct dm_tree *t, uint64_t idx);
+/* drop @s from the index (reclaim) */
+void dm_tree_forget_slot(struct dm_tree *t, struct dm_slot *s);
+
+/*
+ * Get a dmap for range @idx of @t for a read or a write, following the
+ * client policy. On success @ref holds a reference: release it with
+ * dm_put() after the data was copied. Errors: -ENOSPC (reservation),
+ * -EAGAIN (window busy too long), -EBUSY (DM_GET_NOWAIT), -ENOMEM
+ * (no-reclaim), -ENOTCONN (shutting down), or a backend error.
+ */
+int dm_get(struct dm_window *w, struct dm_tree *t, uint64_t idx,
+	   unsigned int flags, struct dm_ref *ref);
+void dm_put(struct dm_window *w, struct dm_ref *ref);
+
+#endif

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * window.h - the emulated DAX window: N slots of 2 MiB, a free list, an
+ * LRU of idle mapped slots, reference counts of in-flight users, and
+ * reclaim. This is pure bookkeeping: the actual mmap work is done by a
+ * backend (host.c in dmapfs, a fake in the unit tests).
+ *
+ * One mutex, w->lock, protects every slot and every per-inode dmap index
+ * (dmap.h). It is never held while data is copied or a host fault is
+ * taken; it is held while a mapping is set up (mmap, fallocate).
+ */
+#ifndef DM_WINDOW_H
+#define DM_WINDOW_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "list.h"
+#include "policy.h"
+#include "stats.h"
+
+#define DM_RANGE_SHIFT	21
+#define DM_RANGE_SIZE	(1UL << DM_RANGE_SHIFT)
+
+/* How long a request waits for a busy slot before failing with EAGAIN. */
+#define DM_BUSY_TIMEOUT_MS	5000
+
+enum dm_slot_state {
+	DM_SLOT_FREE = 0,	/* on the free list, PROT_NONE */
+	DM_SLOT_MAPPED,		/* holds a dmap (busy or on the idle LRU) */
+	DM_SLOT_TAKEN,		/* owned by one thread between take and map */
+};
+
+struct dm_tree;
+
+struct dm_slot {
+	unsigned int id;
+	void *addr;
+	enum dm_slot_state state;
+	struct dm_tree *tree;	/* owning inode index; NULL if orphaned */
+	uint64_t idx;		/* 2 MiB range index in the file */
+	bool writable;		/* bookkeeping: an RW dmap */
+	bool host_rw;		/* really mapped PROT_READ|PROT_WRITE */
+	bool stale;		/* detached private copy (stale-upgrade) */
+	bool orphan;		/* owner released while the slot was busy */
+	unsigned int refs;	/* in-flight requests using the slot */
+	struct dm_list link;	/* free list or idle LRU */
+};
+
+/*
+ * What the window needs from the host side. Every callback returns 0 or
+ * a negative errno. map() must leave the slot PROT_NONE when it fails.
+ */
+struct dm_backend {
+	/* host daemon: fallocate(KEEP_SIZE) the 2 MiB range @idx of @file */
+	int (*reserve)(void *ctx, void *file, uint64_t idx);
+	/* map range @idx of @file into @s (again, for an upgrade) */
+	int (*map)(void *ctx, struct dm_slot *s, void *file, uint64_t idx,
+		   bool rw);
+	/* REMOVEMAPPING: msync an RW slot, then make it PROT_NONE again */
+	int (*unmap)(void *ctx, struct dm_slot *s);
+	/* stale-upgrade: replace @s by a private copy of its contents */
+	int (*detach)(void *ctx, struct dm_slot *s, void *file);
+	/* the file system is going away: blocked waits must end */
+	bool (*stopping)(void *ctx);
+	/* name of @file for the control file */
+	void (*describe)(void *ctx, void *file, char *buf, size_t len);
+};
+
+struct dm_window {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;		/* a slot went idle or free */
+	struct dm_slot *slots;
+	unsigned int nslots;
+	unsigned int nfree;
+	unsigned int nbusy;
+	unsigned int nmapped;
+	struct dm_list free_list;
+	struct dm_list idle_list;	/* least recently used first */
+	struct dm_policy policy;
+	unsigned int busy_timeout_ms;
+	const struct dm_backend *be;
+	void *be_ctx;
+	struct dm_stats stats;
+};
+
+int dm_window_init(struct dm_window *w, unsigned int nslots, void *base,
+		   const struct dm_policy *policy,
+		   const struct dm_backend *be, void *be_ctx);
+void dm_window_destroy(struct dm_window *w);
+
+/* --- used by dmap.c, with w->lock held --- */
+
+/*
+ * Take a slot for a new dmap: a free one, else reclaim the least recently
+ * used idle one. Returns a DM_SLOT_TAKEN slot, or NULL and *err:
+ *   -EBUSY	every slot is in use by a request (the caller may wait)
+ *   -ENOMEM	no free slot and reclaim is disabled (no-reclaim)
+ *   -ENOTCONN	shutting down
+ * Reclaim drops the lock around the msync/unmap; *dropped tells.
+ */
+struct dm_slot *dm_slot_take(struct dm_window *w, bool *dropped, int *err);
+/* TAKEN -> FREE */
+void dm_slot_give_back(struct dm_window *w, struct dm_slot *s);
+/* TAKEN -> MAPPED for @t/@idx (refs stay 0, slot not on the LRU yet) */
+void dm_slot_mapped(struct dm_window *w, struct dm_slot *s,
+		    struct dm_tree *t, uint64_t idx, bool writable,
+		    bool host_rw);
+/* take a reference on a mapped slot */
+void dm_slot_ref(struct dm_window *w, struct dm_slot *s);
+/* make an unreferenced mapped slot idle (most recently used) */
+void dm_slot_idle(struct dm_window *w, struct dm_slot *s);
+/*
+ * Remove the dmap in @s (REMOVEMAPPING) and free the slot, or orphan it
+ * when it is busy (it is removed by the last dm_put()).
+ */
+void dm_slot_remove(struct dm_window *w, struct dm_slot *s);
+/*
+ * Wait for a slot to become idle or free, at most until @deadline
+ * (CLOCK_MONOTONIC). 0 to retry, -EAGAIN at the deadline, -ENOTCONN when
+ * shutting down.
+ */
+int dm_window_wait(struct dm_window *w, const struct timespec *deadline);
+
+/* --- the control file --- */
+
+struct dm_map_line {
+	char *path;
+	uint64_t idx;
+	unsigned int slot;
+	bool rw;
+};
+
+struct dm_snapshot {
+	struct dm_stats stats;
+	unsigned int slots_total;
+	unsigned int slots_free;
+	unsigned int slots_busy;
+	unsigned int slots_mapped;
+	bool window_locked;	/* the lock could not be taken in time */
+	struct dm_map_line *maps;
+	size_t nmaps;
+};
+
+/*
+ * Copy counters and slot state under the window lock, taken once. If the
+ * lock cannot be taken within @timeout_ms (reclaim-deadlock), the counters
+ * are still copied, slot state comes from unlocked reads and there are no
+ * map lines.
+ */
+int dm_window_snapshot(struct dm_window *w, struct dm_snapshot *snap,
+		       unsigned int timeout_ms);
+void dm_snapshot_free(struct dm_snapshot *snap);
+void dm_window_reset_stats(struct dm_window *w);
+
+#endif

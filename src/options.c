@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* options.c - command line and config file settings of dmaptest */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "options.h"
+#include "util.h"
+
+typedef int (*opt_setter)(struct dt_opts *o, const char *v, char *err,
+			  size_t errsz);
+
+struct opt_def {
+	const char *name;	/* command line: --name */
+	int short_opt;
+	const char *key;	/* config key; NULL: command line only */
+	const char *arg;	/* argument name; NULL: a flag */
+	const char *flag_value;	/* what a flag sets through the setter */
+	opt_setter set;
+	const char *help;
+};
+
+static int set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+	return 0;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "1", "yes", "true", "on", NULL };
+	static const char *const no[] = { "0", "no", "false", "off", NULL };
+	int i;
+
+	for (i = 0; yes[i]; i++)
+		if (!strcmp(v, yes[i]))
+			return *out = true, 0;
+	for (i = 0; no[i]; i++)
+		if (!strcmp(v, no[i]))
+			return *out = false, 0;
+	return -1;
+}
+
+#define ERR(...) (snprintf(err, errsz, __VA_ARGS__), -1)
+
+static int set_results_dir(struct dt_opts *o, const char *v, char *err,
+			   size_t errsz)
+{
+	if (!*v)
+		return ERR("results-dir: empty path");
+	return set_str(&o->results_dir, v);
+}
+
+static int set_exclude(struct dt_opts *o, const char *v, char *err,
+		       size_t errsz)
+{
+	return set_str(&o->exclude_file, v);
+}
+
+static int set_config(struct dt_opts *o, const char *v, char *err,
+		      size_t errsz)
+{
+	return set_str(&o->config_file, v);
+}
+
+static int set_timeout_mul(struct dt_opts *o, const char *v, char *err,
+			   size_t errsz)
+{
+	if (parse_double(v, &o->timeout_mul) < 0 || o->timeout_mul <= 0 ||
+	    o->timeout_mul > 1000)
+		return ERR("timeout-mul: '%s' is not a number in (0, 1000]", v);
+	return 0;
+}
+
+static int set_iterations(struct dt_opts *o, const char *v, char *err,
+			  size_t errsz)
+{
+	unsigned long long n;
+
+	if (parse_u64(v, &n) < 0 || n < 1 || n > 100000)
+		return ERR("iterations: '%s' is not a count in [1, 100000]", v);
+	o->iterations = n;
+	return 0;
+}
+
+static int set_seed(struct dt_opts *o, const char *v, char *err,
+		    size_t errsz)
+{
+	unsigned long long n;
+
+	if (parse_u64(v, &n) < 0)
+		return ERR("seed: '%s' is not an unsigned integer", v);
+	o->seed = n;
+	o->seed_set = true;
+	return 0;
+}
+
+static int set_verbose(struct dt_opts *o, const char *v, char *err,
+		       size_t errsz)
+{
+	unsigned long long n;
+
+	if (!strcmp(v, "+1")) {
+		o->verbose++;
+		return 0;
+	}
+	if (!strcmp(v, "0-")) {
+		o->verbose = -1;
+		return 0;
+	}
+	if (parse_u64(v, &n) < 0 || n > 9)
+		return ERR("verbose: '%s' is not a level in [0, 9]", v);
+	o->verbose = n;
+	return 0;
+}
+
+static int set_target(struct dt_opts *o, const char *v, char *err,
+		      size_t errsz)
+{
+	if (strcmp(v, "dmapfs") && strcmp(v, "dir"))
+		return ERR("target: unknown target '%s' (dmapfs, dir)", v);
+	return set_str(&o->target, v);
+}
+
+static int set_dir(struct dt_opts *o, const char *v, char *err, size_t errsz)
+{
+	if (!*v)
+		return ERR("dir: empty path");
+	return set_str(&o->dir, v);
+}
+
+static int set_grace(struct dt_opts *o, const char *v, char *err,
+		     size_t errsz)
+{
+	if (parse_double(v, &o->grace) < 0 || o->grace < 0 || o->grace > 600)
+		return ERR("grace: '%s' is not a number of seconds in [0, 600]",
+			   v);
+	return 0;
+}
+
+static int set_on_unkillable(struct dt_opts *o, const char *v, char *err,
+			     size_t errsz)
+{
+	if (!strcmp(v, "continue"))
+		o->stop_on_unkillable = false;
+	else if (!strcmp(v, "stop"))
+		o->stop_on_unkillable = true;
+	else
+		return ERR("on-unkillable: '%s' is not 'continue' or 'stop'", v);
+	return 0;
+}
+
+static int set_kmsg(struct dt_opts *o, const char *v, char *err,
+		    size_t errsz)
+{
+	if (parse_bool(v, &o->kmsg) < 0)
+		return ERR("kmsg: '%s' is not yes or no", v);
+	return 0;
+}
+
+static int set_progress(struct dt_opts *o, const char *v, char *err,
+			size_t errsz)
+{
+	static const char *const names[] = {
+		[PROGRESS_AUTO] = "auto", [PROGRESS_TTY] = "tty",
+		[PROGRESS_PLAIN] = "plain", [PROGRESS_NONE] = "none",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(v, names[i])) {
+			o->progress = i;
+			return 0;
+		}
+	return ERR("progress: '%s' is not auto, tty, plain or none", v);
+}
+
+static int set_json(struct dt_opts *o, const char *v, char *err,
+		    size_t errsz)
+{
+	o->json = true;
+	return 0;
+}
+
+static int set_help(struct dt_opts *o, const char *v, char *err,
+		    size_t errsz)
+{
+	o->command = CMD_HELP;
+	return 0;
+}
+
+static int set_version(struct dt_opts *o, const char *v, char *err,
+		       size_t errsz)
+{
+	if (o->command != CMD_HELP)
+		o->command = CMD_VERSION;
+	return 0;
+}
+
+static const struct opt_def opt_defs[] = {
+	{ "results-dir", 'o', "results-dir", "DIR", NULL, set_results_dir,
+	  "where run folders go (default: results)" },
+	{ "exclude", 'x', "exclude", "FILE", NULL, set_exclude,
+	  "exclude file: lines 'case[/variant]  # reason'" },
+	{ "timeout-mul", 'T', "timeout-mul", "F", NULL, set_timeout_mul,
+	  "multiply every timeout and progress window by F (default 1)" },
+	{ "iterations", 'i', "iterations", "N", NULL, set_iterations,
+	  "run each selected case N times (default 1)" },
+	{ "seed", 's', "seed", "N", NULL, set_seed,
+	  "random seed (default: from the clock; printed and recorded)" },
+	{ "target", 0, "target", "NAME", NULL, set_target,
+	  "what to test: dmapfs (default) or dir" },
+	{ "dir", 'd', "dir", "PATH", NULL, set_dir,
+	  "dir target: make scratch directories under PATH" },
+	{ "grace", 0, "grace", "SEC", NULL, set_grace,
+	  "how long killed tasks may take to go (default 5)" },
+	{ "on-unkillable", 0, "on-unkillable", "WHAT", NULL,
+	  set_on_unkillable,
+	  "after a case left unkillable tasks: continue (default) or stop" },
+	{ "no-kmsg", 0, NULL, NULL, "no", set_kmsg,
+	  "do not scan or mark the kernel log" },
+	{ NULL, 0, "kmsg", "yes|no", NULL, set_kmsg, NULL },
+	{ "progress", 0, "progress", "MODE", NULL, set_progress,
+	  "progress line: auto (default), tty, plain, none" },
+	{ "verbose", 'v', NULL, NULL, "+1", set_verbose,
+	  "more output (case log lines on stderr); repeatable" },
+	{ "quiet", 'q', NULL, NULL, "0-", set_verbose,
+	  "no progress line, only TAP" },
+	{ NULL, 0, "verbose", "N", NULL, set_verbose, NULL },
+	{ "config", 'c', NULL, "FILE", NULL, set_config,
+	  "read settings from FILE (default: $DMAPTEST_CONFIG)" },
+	{ "json", 0, NULL, NULL, "1", set_json,
+	  "list: print the case declarations as JSON" },
+	{ "help", 'h', NULL, NULL, "1", set_help, "this help" },
+	{ "version", 'V', NULL, NULL, "1", set_version, "print the version" },
+};
+
+#define NR_OPT_DEFS (sizeof(opt_defs) / sizeof(opt_defs[0]))
+
+void opts_init(struct dt_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->results_dir = xstrdup("results");
+	o->timeout_mul = 1.0;
+	o->iterations = 1;
+	o->target = xstrdup("dir");
+	o->grace = 5.0;
+	o->kmsg = true;
+	o->progress = PROGRESS_AUTO;
+}
+
+void opts_free(struct dt_opts *o)
+{
+	int i;
+
+	for (i = 0; i < o->nr_selection; i++)
+		free(o->selection[i]);
+	free(o->selection);
+	free(o->config_file);
+	free(o->results_dir);
+	free(o->exclude_file);
+	free(o->target);
+	free(o->dir);
+	memset(o, 0, sizeof(*o));
+}
+
+int opts_set(struct dt_opts *o, const char *key, const char *value,
+	     char *err, size_t errsz)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_OPT_DEFS; i++) {
+		if (!opt_defs[i].key || strcmp(opt_defs[i].key, key))
+			continue;
+		if (!opt_defs[i].arg)
+			break;
+		return opt_defs[i].set(o, value, err, errsz);
+	}
+	snprintf(err, errsz, "unknown setting '%s'", key);
+	return -1;
+}
+
+static int config_cb(const char *key, const char *value, void *arg,
+		     char *err, size_t errsz)
+{
+	return opts_set(arg, key, value, err, errsz);
+}
+
+struct cli_setting {
+	const struct opt_def *def;
+	const char *value;
+};
+
+static const struct {
+	const char *name;
+	enum dt_command cmd;
+} commands[] = {
+	{ "run", CMD_RUN },
+	{ "list", CMD_LIST },
+	{ "help", CMD_HELP },
+	{ "version", CMD_VERSION },
+};
+
+int opts_parse(struct dt_opts *o, int argc, char **argv, char *err,
+	       size_t errsz)
+{
+	struct option longopts[NR_OPT_DEFS + 1];
+	struct cli_setting *cli;
+	char shortopts[3 * NR_OPT_DEFS + 2], *sp = shortopts;
+	const char *config = getenv("DMAPTEST_CONFIG");
+	int nr_cli = 0, nr_long = 0, c, idx, ret = -1;
+	unsigned int i;
+
+	*sp++ = ':';	/* report a missing argument as ':' */
+	for (i = 0; i < NR_OPT_DEFS; i++) {
+		const struct opt_def *d = &opt_defs[i];
+
+		if (!d->name)
+			continue;
+		longopts[nr_long].name = d->name;
+		longopts[nr_long].has_arg = d->arg ? required_argument :
+						     no_argument;
+		longopts[nr_long].flag = NULL;
+		longopts[nr_long].val = 256 + i;
+		nr_long++;
+		if (d->short_opt) {
+			*sp++ = d->short_opt;
+			if (d->arg)
+				*sp++ = ':';
+		}
+	}
+	memset(&longopts[nr_long], 0, sizeof(longopts[0]));
+	*sp = '\0';
+
+	cli = xcalloc(argc + 1, sizeof(*cli));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
+		const struct opt_def *d = NULL;
+
+		if (c == '?') {
+			if (optopt)
+				snprintf(err, errsz, "unknown option '-%c'",
+					 optopt);
+			else
+				snprintf(err, errsz, "unknown option '%s'",
+					 argv[optind - 1]);
+			goto out;
+		}
+		if (c == ':') {
+			snprintf(err, errsz, "option '%s' needs an argument",
+				 argv[optind - 1]);
+			goto out;
+		}
+		if (c >= 256)
+			d = &opt_defs[c - 256];
+		for (i = 0; !d && i < NR_OPT_DEFS; i++)
+			if (opt_defs[i].name && opt_defs[i].short_opt == c)
+				d = &opt_defs[i];
+		if (!d) {
+			snprintf(err, errsz, "unknown option");
+			goto out;
+		}
+		cli[nr_cli].def = d;
+		cli[nr_cli].value = d->arg ? optarg : d->flag_value;
+		nr_cli++;
+		if (d->set == set_config)
+			config = optarg;
+	}
+
+	/* defaults are in place; then the file; then the command line */
+	if (config && *config) {
+		if (config_parse_file(config, config_cb, o, err, errsz) < 0)
+			goto out;
+	}
+	for (i = 0; i < (unsigned int)nr_cli; i++)
+		if (cli[i].def->set(o, cli[i].value, err, errsz) < 0)
+			goto out;
+
+	if (o->command == CMD_HELP || o->command == CMD_VERSION) {
+		ret = 0;
+		goto out;
+	}
+	if (optind >= argc) {
+		snprintf(err, errsz,
+			 "no command given (run, list, help, version)");
+		goto out;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			o->command = commands[i].cmd;
+	if (o->command == CMD_NONE) {
+		snprintf(err, errsz, "unknown command '%s' (run, list, help, version)",
+			 argv[optind]);
+		goto out;
+	}
+	optind++;
+	o->nr_selection = argc - optind;
+	o->selection = xcalloc(o->nr_selection + 1, sizeof(char *));
+	for (i = 0; i < (unsigned int)o->nr_selection; i++)
+		o->selection[i] = xstrdup(argv[optind + i]);
+	if (o->command == CMD_RUN && !o->nr_selection) {
+		snprintf(err, errsz,
+			 "run: nothing selected (try 'dmaptest run all')");
+		goto out;
+	}
+	if ((o->command == CMD_HELP || o->command == CMD_VERSION) &&
+	    o->nr_selection) {
+		snprintf(err, errsz, "%s takes no arguments", argv[optind - 1]);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(cli);
+	return ret;
+}
+
+void opts_usage(FILE *out)
+{
+	unsigned int i;
+
+	fprintf(out,
+"Usage: dmaptest [OPTION]... run all|GROUP|CASE[/VARIANT]...\n"
+"       dmaptest [OPTION]... list [--json] [GROUP|CASE]...\n"
+"       dmaptest --help | --version\n"
+"\n"
+"Stress and conformance tests for virtio-fs DAX mappings. Each case runs\n"
+"in its own process under a watchdog and ends PASS, FAIL, SKIP, ERROR or\n"
+"HANG with a reason. TAP goes to stdout, a results folder to\n"
+"RESULTS-DIR/<run-id>/ (RESULTS-DIR/latest points at it).\n"
+"\n"
+"Options:\n");
+	for (i = 0; i < NR_OPT_DEFS; i++) {
+		const struct opt_def *d = &opt_defs[i];
+		char left[64];
+
+		if (!d->name || !d->help)
+			continue;
+		if (d->short_opt)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s",
+				 d->short_opt, d->name, d->arg ? " " : "",
+				 d->arg ? d->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", d->name,
+				 d->arg ? " " : "", d->arg ? d->arg : "");
+		fprintf(out, "  %-28s %s\n", left, d->help);
+	}
+	fprintf(out,
+"\n"
+"Settings may also come from a config file of 'key = value' lines, keys\n"
+"being the long option names (results-dir, exclude, timeout-mul, iterations,\n"
+"seed, target, dir, grace, on-unkillable, kmsg, progress, verbose). The\n"
+"command line wins over the file, the file over the defaults.\n"
+"\n"
+"Exit status:\n"
+"  0  every case passed or was skipped\n"
+"  1  at least one case ended FAIL, ERROR or HANG\n"
+"  2  usage error (unknown case, group, option or bad config); nothing ran\n"
+"  3  the run could not start or was interrupted (SIGINT, SIGTERM)\n");
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * options.h - dmaptest settings: defaults, then the config file, then the
+ * command line. One table of options serves both the command line and
+ * the config file (where the key is the long option name).
+ */
+#ifndef DT_OPTIONS_H
+#define DT_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum dt_command {
+	CMD_NONE,
+	CMD_RUN,
+	CMD_LIST,
+	CMD_HELP,
+	CMD_VERSION,
+};
+
+enum dt_progress_mode {
+	PROGRESS_AUTO,
+	PROGRESS_TTY,
+	PROGRESS_PLAIN,
+	PROGRESS_NONE,
+};
+
+struct dt_opts {
+	enum dt_command command;
+	char **selection;		/* run: what to run; NULL-terminated */
+	int nr_selection;
+	bool json;			/* list --json */
+
+	char *config_file;
+	char *results_dir;
+	char *exclude_file;
+	double timeout_mul;
+	int iterations;
+	uint64_t seed;
+	bool seed_set;
+	int verbose;
+	char *target;			/* dmapfs | dir */
+	char *dir;			/* dir target: where scratch goes */
+	double grace;			/* seconds for killed tasks to go */
+	bool stop_on_unkillable;
+	bool kmsg;			/* scan and mark the kernel log */
+	enum dt_progress_mode progress;
+};
+
+void opts_init(struct dt_opts *o);
+void opts_free(struct dt_opts *o);
+/*
+ * Parse argv and the config file into o. On a usage error, write one
+ * line to err (size errsz) and return -1.
+ */
+int opts_parse(struct dt_opts *o, int argc, char **argv,
+	       char *err, size_t errsz);
+/* Apply one key = value setting (config file syntax). */
+int opts_set(struct dt_opts *o, const char *key, const char *value,
+	     char *err, size_t errsz);
+void opts_usage(FILE *out);
+
+#endif

@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* results.c - run.json, junit.xml, tap and per-case result files */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "options.h"
+#include "results.h"
+#include "util.h"
+
+int results_open(struct run_info *run, char *err, size_t errsz)
+{
+	char stamp[32], link_tmp[PATH_MAX + 16], link_path[PATH_MAX + 16];
+	time_t secs = (time_t)run->start;
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	run->id = xasprintf("%s-%d", stamp, (int)getpid());
+	if (mkdir_p(run->results_dir, 0755) < 0) {
+		snprintf(err, errsz, "cannot create results folder %s: %s",
+			 run->results_dir, strerror(errno));
+		return -1;
+	}
+	if (snprintf(run->dir, sizeof(run->dir), "%s/%s", run->results_dir,
+		     run->id) >= (int)sizeof(run->dir) ||
+	    mkdir(run->dir, 0755) < 0) {
+		snprintf(err, errsz, "cannot create run folder %s: %s",
+			 run->dir, strerror(errno));
+		return -1;
+	}
+	/* results/latest -> <run-id>, replaced atomically */
+	snprintf(link_tmp, sizeof(link_tmp), "%s/.latest.%d", run->results_dir,
+		 (int)getpid());
+	snprintf(link_path, sizeof(link_path), "%s/latest", run->results_dir);
+	unlink(link_tmp);
+	if (symlink(run->id, link_tmp) < 0 || rename(link_tmp, link_path) < 0) {
+		unlink(link_tmp);
+		snprintf(err, errsz, "cannot point %s at the run: %s", link_path,
+			 strerror(errno));
+		return -1;
+	}
+	run->status = "running";
+	return results_update(run);
+}
+
+struct case_result *results_add(struct run_info *run,
+				const struct dt_case *tc,
+				const struct dt_variant *v, int iteration,
+				int iterations)
+{
+	struct case_result *r;
+	char *dir;
+
+	run->results = xrealloc(run->results,
+				(run->nr_results + 1) * sizeof(*r));
+	r = &run->results[run->nr_results++];
+	memset(r, 0, sizeof(*r));
+	r->tcase = tc;
+	r->variant = v;
+	r->iteration = iteration;
+	if (iterations > 1)
+		r->id = v ? xasprintf("%s/%s#%d", tc->name, v->name, iteration)
+			  : xasprintf("%s#%d", tc->name, iteration);
+	else
+		r->id = v ? xasprintf("%s/%s", tc->name, v->name)
+			  : xstrdup(tc->name);
+	/* folder name: '/' and '#' become '.' */
+	dir = xstrdup(r->id);
+	for (char *p = dir; *p; p++)
+		if (*p == '/' || *p == '#')
+			*p = '.';
+	r->dir_name = dir;
+	r->verdict = DT_ERROR;
+	r->reason = xstrdup("not run");
+	return r;
+}
+
+void result_add_metric(struct case_result *r, const char *key,
+		       const char *value)
+{
+	int i;
+
+	for (i = 0; i < r->nr_metrics; i++)
+		if (!strcmp(r->metrics[i].key, key)) {
+			free(r->metrics[i].value);
+			r->metrics[i].value = xstrdup(value);
+			return;
+		}
+	r->metrics = xrealloc(r->metrics, (r->nr_metrics + 1) *
+				sizeof(*r->metrics));
+	r->metrics[r->nr_metrics].key = xstrdup(key);
+	r->metrics[r->nr_metrics].value = xstrdup(value);
+	r->nr_metrics++;
+}
+
+int results_case_path(struct run_info *run, struct case_result *r,
+		      const char *name, char *out, size_t size)
+{
+	char dir[PATH_MAX];
+
+	if (snprintf(dir, sizeof(dir), "%s/%s", run->dir, r->dir_name) >=
+	    (int)sizeof(dir))
+		return -1;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -1;
+	if (!name)
+		return snprintf(out, size, "%s", dir) >= (int)size ? -1 : 0;
+	return path_join(out, size, dir, name);
+}
+
+/* key=value, one per line; values never contain a newline */
+static void put_kv(struct sbuf *sb, const char *key, const char *value)
+{
+	sb_printf(sb, "%s=", key);
+	for (; *value; value++)
+		sb_putc(sb, *value == '\n' ? ' ' : *value);
+	sb_putc(sb, '\n');
+}
+
+char *results_case_text(const struct case_result *r)
+{
+	char buf[64];
+	struct sbuf sb;
+	int i;
+
+	sb_init(&sb);
+	put_kv(&sb, "id", r->id);
+	put_kv(&sb, "case", r->tcase->name);
+	put_kv(&sb, "variant", r->variant ? r->variant->name : "");
+	snprintf(buf, sizeof(buf), "%d", r->iteration);
+	put_kv(&sb, "iteration", buf);
+	put_kv(&sb, "verdict", dt_verdict_name(r->verdict));
+	put_kv(&sb, "reason", r->reason);
+	iso8601(r->start, buf, sizeof(buf));
+	put_kv(&sb, "start", buf);
+	snprintf(buf, sizeof(buf), "%.3f", r->duration);
+	put_kv(&sb, "duration", buf);
+	put_kv(&sb, "excluded", r->excluded ? "1" : "0");
+	put_kv(&sb, "unkillable", r->unkillable ? "1" : "0");
+	put_kv(&sb, "target_died", r->target_died ? "1" : "0");
+	for (i = 0; i < r->nr_metrics; i++) {
+		char key[256];
+
+		snprintf(key, sizeof(key), "metric.%s", r->metrics[i].key);
+		put_kv(&sb, key, r->metrics[i].value);
+	}
+	return sb.s;
+}
+
+void results_count(const struct run_info *run, int counts[DT_NR_VERDICTS],
+		   int *excluded)
+{
+	int i;
+
+	memset(counts, 0, sizeof(int) * DT_NR_VERDICTS);
+	*excluded = 0;
+	for (i = 0; i < run->nr_results; i++) {
+		counts[run->results[i].verdict]++;
+		if (run->results[i].excluded)
+			(*excluded)++;
+	}
+}
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *case_json(const struct case_result *r)
+{
+	json_object *o = json_object_new_object(), *m;
+	char buf[64];
+	int i;
+
+	json_object_object_add(o, "id", jstr(r->id));
+	json_object_object_add(o, "case", jstr(r->tcase->name));
+	json_object_object_add(o, "variant",
+			       r->variant ? jstr(r->variant->name) : NULL);
+	json_object_object_add(o, "iteration",
+			       json_object_new_int(r->iteration));
+	json_object_object_add(o, "verdict",
+			       jstr(dt_verdict_name(r->verdict)));
+	json_object_object_add(o, "reason", jstr(r->reason));
+	iso8601(r->start, buf, sizeof(buf));
+	json_object_object_add(o, "start", jstr(buf));
+	json_object_object_add(o, "duration_s",
+			       json_object_new_double(r->duration));
+	json_object_object_add(o, "excluded",
+			       json_object_new_boolean(r->excluded));
+	json_object_object_add(o, "unkillable",
+			       json_object_new_boolean(r->unkillable));
+	json_object_object_add(o, "target_died",
+			       json_object_new_boolean(r->target_died));
+	json_object_object_add(o, "dir", jstr(r->dir_name));
+	m = json_object_new_object();
+	for (i = 0; i < r->nr_metrics; i++)
+		json_object_object_add(m, r->metrics[i].key,
+				       jstr(r->metrics[i].value));
+	json_object_object_add(o, "metrics", m);
+	return o;
+}
+
+static json_object *options_json(const struct dt_opts *o)
+{
+	json_object *j = json_object_new_object();
+
+	if (!o)
+		return j;
+	json_object_object_add(j, "results_dir", jstr(o->results_dir));
+	json_object_object_add(j, "exclude", jstr(o->exclude_file));
+	json_object_object_add(j, "config", jstr(o->config_file));
+	json_object_object_add(j, "timeout_mul",
+			       json_object_new_double(o->timeout_mul));
+	json_object_object_add(j, "iterations",
+			       json_object_new_int(o->iterations));
+	json_object_object_add(j, "target", jstr(o->target));
+	json_object_object_add(j, "dir", jstr(o->dir));
+	json_object_object_add(j, "grace", json_object_new_double(o->grace));
+	json_object_object_add(j, "on_unkillable",
+			       jstr(o->stop_on_unkillable ? "stop" :
+							    "continue"));
+	json_object_object_add(j, "kmsg", json_object_new_boolean(o->kmsg));
+	json_object_object_add(j, "verbose", json_object_new_int(o->verbose));
+	return j;
+}
+
+char *results_run_json(const struct run_info *run)
+{
+	json_object *root = json_object_new_object(), *a, *k, *s;
+	int counts[DT_NR_VERDICTS], excluded, i;
+	struct utsname u;
+	char buf[64];
+	char *text;
+
+	results_count(run, counts, &excluded);
+	json_object_object_add(root, "tool", jstr("dmaptest"));
+	json_object_object_add(root, "version", jstr(PACKAGE_VERSION));
+	json_object_object_add(root, "run_id", jstr(run->id));
+	json_object_object_add(root, "status", jstr(run->status));
+	json_object_object_add(root, "ended",
+			       json_object_new_boolean(strcmp(run->status,
+							      "running")));
+	iso8601(run->start, buf, sizeof(buf));
+	json_object_object_add(root, "start", jstr(buf));
+	if (run->end > 0) {
+		iso8601(run->end, buf, sizeof(buf));
+		json_object_object_add(root, "end", jstr(buf));
+		json_object_object_add(root, "duration_s",
+				       json_object_new_double(run->end -
+							      run->start));
+	} else {
+		json_object_object_add(root, "end", NULL);
+	}
+	json_object_object_add(root, "seed", json_object_new_uint64(run->seed));
+	a = json_object_new_array();
+	for (i = 0; i < run->argc; i++)
+		json_object_array_add(a, jstr(run->argv[i]));
+	json_object_object_add(root, "command_line", a);
+	json_object_object_add(root, "options", options_json(run->opts));
+
+	k = json_object_new_object();
+	if (!uname(&u)) {
+		json_object_object_add(k, "sysname", jstr(u.sysname));
+		json_object_object_add(k, "release", jstr(u.release));
+		json_object_object_add(k, "version", jstr(u.version));
+		json_object_object_add(k, "machine", jstr(u.machine));
+		json_object_object_add(root, "hostname", jstr(u.nodename));
+	}
+	json_object_object_add(root, "kernel", k);
+
+	s = json_object_new_object();
+	json_object_object_add(s, "dmaptest", jstr(PACKAGE_VERSION));
+	json_object_object_add(s, "json-c", jstr(json_c_version()));
+	json_object_object_add(root, "tools", s);
+
+	if (run->target_json)
+		json_object_object_add(root, "target",
+				       json_tokener_parse(run->target_json));
+	json_object_object_add(root, "planned",
+			       json_object_new_int(run->planned));
+	json_object_object_add(root, "current", jstr(run->current));
+
+	s = json_object_new_object();
+	for (i = 0; i < DT_NR_VERDICTS; i++)
+		json_object_object_add(s, dt_verdict_name(i),
+				       json_object_new_int(counts[i]));
+	json_object_object_add(s, "excluded", json_object_new_int(excluded));
+	json_object_object_add(s, "done",
+			       json_object_new_int(run->nr_results));
+	json_object_object_add(root, "summary", s);
+
+	a = json_object_new_array();
+	for (i = 0; i < run->nr_results; i++)
+		json_object_array_add(a, case_json(&run->results[i]));
+	json_object_object_add(root, "cases", a);
+
+	text = xasprintf("%s\n", json_object_to_json_string_ext(root,
+				JSON_C_TO_STRING_PRETTY |
+				JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return text;
+}
+
+char *results_junit(const struct run_info *run)
+{
+	int counts[DT_NR_VERDICTS], excluded, i;
+	struct sbuf sb;
+	char ts[64];
+
+	results_count(run, counts, &excluded);
+	iso8601(run->start, ts, sizeof(ts));
+	sb_init(&sb);
+	sb_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	sb_printf(&sb, "<testsuites name=\"dmaptest\" tests=\"%d\" "
+		  "failures=\"%d\" errors=\"%d\" skipped=\"%d\">\n",
+		  run->nr_results, counts[DT_FAIL] + counts[DT_HANG],
+		  counts[DT_ERROR], counts[DT_SKIP]);
+	sb_puts(&sb, "  <testsuite name=\"dmaptest\" ");
+	sb_printf(&sb, "tests=\"%d\" failures=\"%d\" errors=\"%d\" "
+		  "skipped=\"%d\" timestamp=\"%s\" time=\"%.3f\">\n",
+		  run->nr_results, counts[DT_FAIL] + counts[DT_HANG],
+		  counts[DT_ERROR], counts[DT_SKIP], ts,
+		  (run->end > 0 ? run->end : now_real()) - run->start);
+	sb_puts(&sb, "    <properties>\n");
+	sb_printf(&sb, "      <property name=\"run_id\" value=\"%s\"/>\n",
+		  run->id);
+	sb_printf(&sb, "      <property name=\"seed\" value=\"%llu\"/>\n",
+		  (unsigned long long)run->seed);
+	sb_printf(&sb, "      <property name=\"status\" value=\"%s\"/>\n",
+		  run->status);
+	sb_puts(&sb, "    </properties>\n");
+
+	for (i = 0; i < run->nr_results; i++) {
+		const struct case_result *r = &run->results[i];
+		const char *v = dt_verdict_name(r->verdict);
+		int m;
+
+		sb_puts(&sb, "    <testcase classname=\"dmaptest.");
+		sb_put_xml(&sb, r->tcase->name);
+		sb_puts(&sb, "\" name=\"");
+		sb_put_xml(&sb, r->id);
+		sb_printf(&sb, "\" time=\"%.3f\">\n", r->duration);
+		switch (r->verdict) {
+		case DT_SKIP:
+			sb_puts(&sb, "      <skipped message=\"");
+			sb_put_xml(&sb, r->reason);
+			sb_puts(&sb, "\"/>\n");
+			break;
+		case DT_FAIL:
+		case DT_HANG:
+			sb_printf(&sb, "      <failure type=\"%s\" message=\"", v);
+			sb_put_xml(&sb, r->reason);
+			sb_puts(&sb, "\"/>\n");
+			break;
+		case DT_ERROR:
+			sb_puts(&sb, "      <error type=\"ERROR\" message=\"");
+			sb_put_xml(&sb, r->reason);
+			sb_puts(&sb, "\"/>\n");
+			break;
+		default:
+			break;
+		}
+		if (r->nr_metrics) {
+			sb_puts(&sb, "      <properties>\n");
+			for (m = 0; m < r->nr_metrics; m++) {
+				sb_puts(&sb, "        <property name=\"");
+				sb_put_xml(&sb, r->metrics[m].key);
+				sb_puts(&sb, "\" value=\"");
+				sb_put_xml(&sb, r->metrics[m].value);
+				sb_puts(&sb, "\"/>\n");
+			}
+			sb_puts(&sb, "      </properties>\n");
+		}
+		sb_puts(&sb, "      <system-out>");
+		sb_put_xml(&sb, v);
+		sb_puts(&sb, ": ");
+		sb_put_xml(&sb, r->reason);
+		sb_puts(&sb, "</system-out>\n    </testcase>\n");
+	}
+	sb_puts(&sb, "  </testsuite>\n</testsuites>\n");
+	return sb.s;
+}
+
+/* the reason on one line, without '#' confusing TAP parsers */
+static void put_tap_text(struct sbuf *sb, const char *s)
+{
+	for (; *s; s++)
+		sb_putc(sb, *s == '\n' ? ' ' : *s == '#' ? '_' : *s);
+}
+
+char *results_tap_line(const struct case_result *r, int n)
+{
+	struct sbuf sb;
+	bool ok = r->verdict == DT_PASS || r->verdict == DT_SKIP;
+
+	sb_init(&sb);
+	sb_printf(&sb, "%s %d - %s", ok ? "ok" : "not ok", n, r->id);
+	if (r->verdict == DT_SKIP) {
+		sb_puts(&sb, " # SKIP ");
+		put_tap_text(&sb, r->reason);
+	} else if (!ok) {
+		sb_printf(&sb, " # %s: ", dt_verdict_name(r->verdict));
+		put_tap_text(&sb, r->reason);
+	}
+	sb_putc(&sb, '\n');
+	if (!ok) {
+		/* TAP 13 YAML diagnostics */
+		sb_puts(&sb, "  ---\n");
+		sb_printf(&sb, "  verdict: %s\n", dt_verdict_name(r->verdict));
+		sb_puts(&sb, "  reason: '");
+		for (const char *p = r->reason; *p; p++) {
+			if (*p == '\'')
+				sb_putc(&sb, '\'');
+			sb_putc(&sb, *p == '\n' ? ' ' : *p);
+		}
+		sb_puts(&sb, "'\n");
+		sb_printf(&sb, "  duration_s: %.3f\n", r->duration);
+		sb_printf(&sb, "  results: %s\n", r->dir_name);
+		sb_puts(&sb, "  ...\n");
+	}
+	return sb.s;
+}
+
+char *results_tap(const struct run_info *run)
+{
+	struct sbuf sb;
+	int i;
+
+	sb_init(&sb);
+	sb_puts(&sb, "TAP version 13\n");
+	sb_printf(&sb, "1..%d\n", run->planned);
+	for (i = 0; i < run->nr_results; i++) {
+		char *line = results_tap_line(&run->results[i], i + 1);
+
+		sb_puts(&sb, line);
+		free(line);
+	}
+	if (strcmp(run->status, "complete") && strcmp(run->status, "running"))
+		sb_printf(&sb, "Bail out! run %s\n", run->status);
+	return sb.s;
+}
+
+static int write_in_run(struct run_info *run, const char *name, char *text)
+{
+	char path[PATH_MAX + 32];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s", run->dir, name);
+	ret = write_file_atomic(path, text, strlen(text));
+	free(text);
+	return ret;
+}
+
+int results_update(struct run_info *run)
+{
+	int ret = 0;
+
+	/* run.json last: it names the files as they now are */
+	ret |= write_in_run(run, "tap", results_tap(run));
+	ret |= write_in_run(run, "junit.xml", results_junit(run));
+	ret |= write_in_run(run, "run.json", results_run_json(run));
+	return ret;
+}
+
+int results_write_case(struct run_info *run, struct case_result *r)
+{
+	char path[PATH_MAX];
+	char *text;
+	int ret;
+
+	if (results_case_path(run, r, "result", path, sizeof(path)) < 0)
+		return -1;
+	text = results_case_text(r);
+	ret = write_file_atomic(path, text, strlen(text));
+	free(text);
+	return ret | results_update(run);
+}
+
+void results_free(struct run_info *run)
+{
+	int i, m;
+
+	for (i = 0; i < run->nr_results; i++) {
+		struct case_result *r = &run->results[i];
+
+		for (m = 0; m < r->nr_metrics; m++) {
+			free(r->metrics[m].key);
+			free(r->metrics[m].value);
+		}
+		free(r->metrics);
+		free(r->id);
+		free(r->dir_name);
+		free(r->reason);
+	}
+	free(run->results);
+	free(run->id);
+	free(run->target_json);
+	free(run->current);
+	run->id = run->target_json = run->current = NULL;
+	run->results = NULL;
+	run->nr_results = 0;
+}

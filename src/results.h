@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * results.h - the results folder of a run.
+ *
+ * RESULTS/<run-id>/{run.json,junit.xml,tap} and one folder per case with
+ * result, log, full, dmesg and hang.txt. Every summary file is rewritten
+ * atomically after each case, so a runner killed at any moment leaves
+ * complete files behind, and run.json says whether the run ended.
+ */
+#ifndef DT_RESULTS_H
+#define DT_RESULTS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dt_case.h"
+
+struct metric {
+	char *key;
+	char *value;
+};
+
+struct case_result {
+	char *id;		/* case[/variant][#iteration] */
+	char *dir_name;		/* folder under the run folder */
+	const struct dt_case *tcase;
+	const struct dt_variant *variant;
+	int iteration;
+	enum dt_verdict verdict;
+	char *reason;
+	bool excluded;
+	bool unkillable;
+	bool target_died;
+	double start;		/* wall clock */
+	double duration;
+	struct metric *metrics;
+	int nr_metrics;
+};
+
+struct run_info {
+	char *id;
+	char dir[PATH_MAX];
+	char results_dir[PATH_MAX];
+	double start, end;
+	const char *status;	/* running, complete, interrupted */
+	uint64_t seed;
+	int planned;
+	char **argv;
+	int argc;
+	const struct dt_opts *opts;
+	char *target_json;	/* the target's description, as JSON */
+	char *current;		/* id of the case running now, or NULL */
+	struct case_result *results;
+	int nr_results;
+};
+
+/* Create the run folder and point RESULTS/latest at it. */
+int results_open(struct run_info *run, char *err, size_t errsz);
+struct case_result *results_add(struct run_info *run,
+				const struct dt_case *tc,
+				const struct dt_variant *v, int iteration,
+				int iterations);
+void result_add_metric(struct case_result *r, const char *key,
+		       const char *value);
+/* Path of a file inside the case's folder (created on first use). */
+int results_case_path(struct run_info *run, struct case_result *r,
+		      const char *name, char *out, size_t size);
+/* Write the case's result file and the run's summary files. */
+int results_write_case(struct run_info *run, struct case_result *r);
+int results_update(struct run_info *run);
+void results_count(const struct run_info *run, int counts[DT_NR_VERDICTS],
+		   int *excluded);
+void results_free(struct run_info *run);
+
+/* Generators, also used by the unit tests. */
+char *results_run_json(const struct run_info *run);
+char *results_junit(const struct run_info *run);
+char *results_tap(const struct run_info *run);
+char *results_case_text(const struct case_result *r);
+/* One TAP line (and its YAML block) for result number n (1-based). */
+char *results_tap_line(const struct case_result *r, int n);
+
+#endif

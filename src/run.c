@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* run.c - run the selected cases one by one and record every outcome */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "bounded.h"
+#include "procs.h"
+#include "progress.h"
+#include "require.h"
+#include "results.h"
+#include "run.h"
+#include "select.h"
+#include "target.h"
+#include "util.h"
+#include "watch.h"
+
+#define WORKDIR_CLEANUP_TIMEOUT 30.0
+
+static int stop_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	int saved = errno;
+
+	stop_signal = sig;
+	if (write(stop_pipe[1], "x", 1) < 0) {
+		/* the pipe is full: we are stopping anyway */
+	}
+	errno = saved;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* per-case seed: the run seed mixed with the case id and iteration */
+static uint64_t case_seed(uint64_t seed, const char *id)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
+	return seed ^ h;
+}
+
+static uint64_t default_seed(void)
+{
+	uint64_t s = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, &s, sizeof(s)) != sizeof(s))
+			s = 0;
+		close(fd);
+	}
+	if (!s)
+		s = (uint64_t)(now_real() * 1e6) ^ getpid();
+	return s % 1000000000000ULL;	/* short enough to type */
+}
+
+struct runner {
+	struct dt_opts *o;
+	struct run_info run;
+	struct plan plan;
+	struct dt_target target;
+	bool target_up;
+	struct utsname uts;
+	int index;
+};
+
+static void finish_result(struct runner *rn, struct case_result *r)
+{
+	char *line;
+
+	if (results_write_case(&rn->run, r) < 0)
+		fprintf(stderr, "dmaptest: writing results of %s: %s\n", r->id,
+			strerror(errno));
+	progress_clear();
+	line = results_tap_line(r, rn->index);
+	fputs(line, stdout);
+	fflush(stdout);
+	free(line);
+}
+
+static void set_reason(struct case_result *r, enum dt_verdict v,
+		       const char *reason)
+{
+	r->verdict = v;
+	free(r->reason);
+	r->reason = xstrdup(reason);
+}
+
+static FILE *open_case_file(struct runner *rn, struct case_result *r,
+			    const char *name)
+{
+	char path[PATH_MAX];
+
+	if (results_case_path(&rn->run, r, name, path, sizeof(path)) < 0)
+		return NULL;
+	return fopen(path, "we");
+}
+
+static void save_case_text(struct runner *rn, struct case_result *r,
+			   const char *name, const char *text)
+{
+	char path[PATH_MAX];
+
+	if (results_case_path(&rn->run, r, name, path, sizeof(path)) < 0 ||
+	    write_file_atomic(path, text, strlen(text)) < 0)
+		fprintf(stderr, "dmaptest: cannot save %s of %s\n", name,
+			r->id);
+}
+
+static void restart_target(struct runner *rn, const char *why)
+{
+	char err[512];
+
+	if (!rn->target.ops->restart)
+		return;
+	fprintf(stderr, "# %s: restarting target %s\n", why,
+		rn->target.ops->name);
+	if (rn->target.ops->restart(&rn->target, err, sizeof(err)) < 0) {
+		fprintf(stderr, "dmaptest: target restart failed: %s\n", err);
+		rn->target_up = false;
+	}
+}
+
+static void run_one(struct runner *rn, const struct plan_item *it, int iter)
+{
+	struct dt_opts *o = rn->o;
+	const struct dt_case *tc = it->tcase;
+	struct case_result *r;
+	struct watch_params wp;
+	struct watch_out out;
+	struct case_verdict cv;
+	struct dt_ctx ctx;
+	struct req_env env;
+	struct sbuf unmet;
+	char workdir[PATH_MAX], path[PATH_MAX], group[64];
+	uint64_t free_bytes = 0;
+	double t0;
+	int full_fd, i;
+
+	r = results_add(&rn->run, tc, it->variant, iter, o->iterations);
+	rn->index++;
+	r->start = now_real();
+	t0 = now_mono();
+	free(rn->run.current);
+	rn->run.current = xstrdup(r->id);
+	results_update(&rn->run);
+
+	if (it->excluded) {
+		r->excluded = true;
+		set_reason(r, DT_SKIP, it->excluded);
+		goto done;
+	}
+	if (!rn->target_up) {
+		set_reason(r, DT_ERROR, "target is not available (failed to restart)");
+		goto done;
+	}
+
+	target_free_bytes(&rn->target, &free_bytes);
+	env.is_root = geteuid() == 0;
+	env.kernel_release = rn->uts.release;
+	env.features = rn->target.features;
+	env.free_bytes = free_bytes;
+	env.target_name = rn->target.ops->name;
+	env.path = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin";
+	sb_init(&unmet);
+	if (require_check(tc, &env, &unmet)) {
+		set_reason(r, DT_SKIP, unmet.s);
+		sb_free(&unmet);
+		goto done;
+	}
+	sb_free(&unmet);
+
+	if (snprintf(workdir, sizeof(workdir), "%s/%s/%s", rn->target.root,
+		     rn->run.id, r->dir_name) >= (int)sizeof(workdir) ||
+	    mkdir_p(workdir, 0755) < 0) {
+		char msg[PATH_MAX + 64];
+
+		snprintf(msg, sizeof(msg), "cannot create scratch directory %s: %s",
+			 workdir, strerror(errno));
+		set_reason(r, DT_ERROR, msg);
+		goto done;
+	}
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.tcase = tc;
+	ctx.variant = it->variant;
+	ctx.workdir = workdir;
+	ctx.target_root = rn->target.root;
+	ctx.target_name = rn->target.ops->name;
+	ctx.features = rn->target.features;
+	ctx.seed = case_seed(rn->run.seed, r->id);
+	ctx.iteration = iter;
+	ctx.timeout_mul = o->timeout_mul;
+	ctx.verbose = o->verbose;
+
+	memset(&wp, 0, sizeof(wp));
+	wp.ctx = &ctx;
+	wp.id = r->id;
+	wp.index = rn->index;
+	wp.total = rn->run.planned;
+	wp.timeout = (tc->timeout ? tc->timeout : DT_DEFAULT_TIMEOUT) *
+		     o->timeout_mul;
+	wp.window = (tc->progress_window ? tc->progress_window :
+					   DT_DEFAULT_PROGRESS_WINDOW) *
+		    o->timeout_mul;
+	wp.runtime = tc->runtime;
+	wp.grace = o->grace;
+	wp.target = &rn->target;
+	wp.stop_fd = stop_pipe[0];
+	wp.verbose = o->verbose;
+	wp.kmsg = o->kmsg;
+	snprintf(group, sizeof(group), "case-%d", rn->index);
+	wp.group_name = group;
+	results_case_path(&rn->run, r, "hang.txt", path, sizeof(path));
+	wp.hang_path = path;
+	wp.log = open_case_file(rn, r, "log");
+	{
+		char full[PATH_MAX];
+
+		results_case_path(&rn->run, r, "full", full, sizeof(full));
+		full_fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+				     O_APPEND, 0644);
+	}
+	wp.full_fd = full_fd;
+
+	watch_out_init(&out);
+	if (full_fd < 0 || watch_case(&wp, r, &out) < 0) {
+		set_reason(r, DT_ERROR, "could not start the case process");
+	} else {
+		decide_verdict(&out.obs, &cv);
+		set_reason(r, cv.verdict, cv.reason);
+		r->unkillable = out.obs.unkillable;
+		r->target_died = out.obs.target_died;
+		if (out.dmesg.len)
+			save_case_text(rn, r, "dmesg", out.dmesg.s);
+	}
+	if (wp.log)
+		fprintf(wp.log, "verdict: %s: %s\n",
+			dt_verdict_name(r->verdict), r->reason);
+
+	/* a hung target must let go before its scratch files can go */
+	if ((r->verdict == DT_HANG || out.obs.unkillable) &&
+	    rn->target.ops->abort)
+		rn->target.ops->abort(&rn->target);
+	/* files the case asked us to remove, then its scratch directory */
+	for (i = 0; i < out.nr_files; i++)
+		if (remove_tree_bounded(out.files[i], WORKDIR_CLEANUP_TIMEOUT))
+			fprintf(wp.log ? wp.log : stderr,
+				"could not remove %s (registered by the case)\n",
+				out.files[i]);
+	if (remove_tree_bounded(workdir, WORKDIR_CLEANUP_TIMEOUT) != 0 &&
+	    wp.log)
+		fprintf(wp.log, "could not remove scratch directory %s\n",
+			workdir);
+	if (r->verdict == DT_HANG || r->target_died || out.obs.unkillable)
+		restart_target(rn, r->target_died ? "target died" :
+						    "case hung");
+	if (wp.log)
+		fclose(wp.log);
+	if (full_fd >= 0)
+		close(full_fd);
+	watch_out_free(&out);
+done:
+	r->duration = now_mono() - t0;
+	free(rn->run.current);
+	rn->run.current = NULL;
+	finish_result(rn, r);
+}
+
+static int target_start(struct runner *rn, char *err, size_t errsz)
+{
+	const struct dt_target_ops *ops = target_find(rn->o->target);
+
+	if (!ops) {
+		snprintf(err, errsz, "unknown target '%s'", rn->o->target);
+		return -1;
+	}
+	memset(&rn->target, 0, sizeof(rn->target));
+	rn->target.ops = ops;
+	if (ops->setup(&rn->target, rn->o, err, errsz) < 0) {
+		if (ops->teardown)
+			ops->teardown(&rn->target);
+		return -1;
+	}
+	rn->target_up = true;
+	if (ops->describe)
+		rn->run.target_json = ops->describe(&rn->target);
+	return 0;
+}
+
+static void target_stop(struct runner *rn)
+{
+	char path[PATH_MAX + 64];
+
+	if (!rn->target.ops)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", rn->target.root,
+		 rn->run.id ? rn->run.id : "");
+	if (rn->run.id && rn->target_up)
+		remove_tree_bounded(path, WORKDIR_CLEANUP_TIMEOUT);
+	if (rn->target.ops->teardown)
+		rn->target.ops->teardown(&rn->target);
+	rn->target.ops = NULL;
+}
+
+static void print_summary(struct runner *rn)
+{
+	int counts[DT_NR_VERDICTS], excluded;
+
+	results_count(&rn->run, counts, &excluded);
+	progress_clear();
+	if (strcmp(rn->run.status, "complete"))
+		printf("Bail out! run %s by %s\n", rn->run.status,
+		       strsignal(stop_signal));
+	printf("# PASS %d, FAIL %d, ERROR %d, HANG %d, SKIP %d (%d excluded); results in %s\n",
+	       counts[DT_PASS], counts[DT_FAIL], counts[DT_ERROR],
+	       counts[DT_HANG], counts[DT_SKIP], excluded, rn->run.dir);
+	printf("%d passed, %d failed, %d skipped\n", counts[DT_PASS],
+	       counts[DT_FAIL] + counts[DT_ERROR] + counts[DT_HANG],
+	       counts[DT_SKIP]);
+	fflush(stdout);
+}
+
+int run_command(struct dt_opts *o, int argc, char **argv)
+{
+	struct runner rn;
+	char err[1024];
+	int counts[DT_NR_VERDICTS], excluded, i, iter, status = 3;
+
+	memset(&rn, 0, sizeof(rn));
+	rn.o = o;
+	if (plan_build(&rn.plan, dt_cases, o->selection, o->nr_selection,
+		       o->exclude_file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "dmaptest: %s\n", err);
+		return 2;
+	}
+	uname(&rn.uts);
+	if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		perror("dmaptest: pipe");
+		goto out_plan;
+	}
+	install_signals();
+	progress_setup(o->verbose < 0 ? PROGRESS_NONE : o->progress);
+	procs_init();
+
+	rn.run.seed = o->seed_set ? o->seed : default_seed();
+	rn.run.start = now_real();
+	rn.run.planned = rn.plan.nr * o->iterations;
+	rn.run.opts = o;
+	rn.run.argc = argc;
+	rn.run.argv = argv;
+	snprintf(rn.run.results_dir, sizeof(rn.run.results_dir), "%s",
+		 o->results_dir);
+
+	if (target_start(&rn, err, sizeof(err)) < 0) {
+		fprintf(stderr, "dmaptest: %s\n", err);
+		goto out_procs;
+	}
+	if (results_open(&rn.run, err, sizeof(err)) < 0) {
+		fprintf(stderr, "dmaptest: %s\n", err);
+		goto out_target;
+	}
+
+	printf("TAP version 13\n");
+	printf("# dmaptest %s, run %s, seed %llu, target %s (%s)\n",
+	       PACKAGE_VERSION, rn.run.id, (unsigned long long)rn.run.seed,
+	       rn.target.ops->name, rn.target.root);
+	printf("1..%d\n", rn.run.planned);
+	fflush(stdout);
+
+	for (iter = 1; iter <= o->iterations && !stop_signal; iter++) {
+		for (i = 0; i < rn.plan.nr && !stop_signal; i++) {
+			run_one(&rn, &rn.plan.items[i], iter);
+			if (rn.run.results[rn.run.nr_results - 1].unkillable &&
+			    o->stop_on_unkillable) {
+				fprintf(stderr, "# stopping: a case left unkillable tasks (--on-unkillable stop)\n");
+				goto ended;
+			}
+		}
+	}
+ended:
+	rn.run.status = stop_signal ? "interrupted" : "complete";
+	rn.run.end = now_real();
+	results_update(&rn.run);
+	print_summary(&rn);
+	results_count(&rn.run, counts, &excluded);
+	if (stop_signal)
+		status = 3;
+	else
+		status = counts[DT_FAIL] + counts[DT_ERROR] + counts[DT_HANG] ?
+			 1 : 0;
+out_target:
+	target_stop(&rn);
+	results_free(&rn.run);
+out_procs:
+	procs_reap();
+	procs_exit();
+out_plan:
+	plan_free(&rn.plan);
+	return status;
+}

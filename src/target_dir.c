@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * target_dir.c - any directory as the target: a scratch folder under
+ * --dir (or a fresh one under $TMPDIR), removed again at the end.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "dt_case.h"
+#include "options.h"
+#include "target.h"
+#include "util.h"
+
+#define FUSE_SUPER_MAGIC 0x65735546
+
+struct dir_priv {
+	bool made_base;		/* we created root's parent with mkdtemp */
+	char base[PATH_MAX];
+};
+
+static int dir_setup(struct dt_target *t, const struct dt_opts *o,
+		     char *err, size_t errsz)
+{
+	struct dir_priv *p = xcalloc(1, sizeof(*p));
+	const char *tmp = getenv("TMPDIR");
+	struct statfs sf;
+	struct stat st;
+
+	t->priv = p;
+	if (o->dir) {
+		if (stat(o->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			snprintf(err, errsz, "dir target: '%s' is not a directory",
+				 o->dir);
+			return -1;
+		}
+		if (access(o->dir, W_OK | X_OK)) {
+			snprintf(err, errsz, "dir target: cannot write in '%s': %s",
+				 o->dir, strerror(errno));
+			return -1;
+		}
+		snprintf(p->base, sizeof(p->base), "%s/dmaptest.XXXXXX",
+			 o->dir);
+	} else {
+		snprintf(p->base, sizeof(p->base), "%s/dmaptest.XXXXXX",
+			 tmp && *tmp ? tmp : "/tmp");
+	}
+	if (!mkdtemp(p->base)) {
+		snprintf(err, errsz, "dir target: cannot create a scratch directory %s: %s",
+			 p->base, strerror(errno));
+		return -1;
+	}
+	p->made_base = true;
+	snprintf(t->root, sizeof(t->root), "%s", p->base);
+	t->features = 0;
+	if (!statfs(t->root, &sf) && sf.f_type == FUSE_SUPER_MAGIC)
+		t->features |= DT_FEAT_FUSE;
+	return 0;
+}
+
+static int dir_check(struct dt_target *t, char *why, size_t size)
+{
+	if (access(t->root, W_OK | X_OK)) {
+		snprintf(why, size, "%s: %s", t->root, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void dir_teardown(struct dt_target *t)
+{
+	struct dir_priv *p = t->priv;
+
+	/* the runner empties it (bounded); only the empty folder is ours */
+	if (p && p->made_base)
+		rmdir(p->base);
+	free(p);
+	t->priv = NULL;
+}
+
+static char *dir_describe(struct dt_target *t)
+{
+	json_object *o = json_object_new_object();
+	char *s;
+
+	json_object_object_add(o, "name", json_object_new_string("dir"));
+	json_object_object_add(o, "root", json_object_new_string(t->root));
+	json_object_object_add(o, "fuse", json_object_new_boolean(
+				       t->features & DT_FEAT_FUSE));
+	s = xstrdup(json_object_to_json_string(o));
+	json_object_put(o);
+	return s;
+}
+
+const struct dt_target_ops dt_target_dir = {
+	.version = DT_TARGET_OPS_VERSION,
+	.name = "dir",
+	.setup = dir_setup,
+	.check = dir_check,
+	.teardown = dir_teardown,
+	.describe = dir_describe,
+};

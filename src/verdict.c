@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* verdict.c - one verdict and reason from a case's observations */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "verdict.h"
+
+void observation_init(struct case_observation *obs)
+{
+	memset(obs, 0, sizeof(*obs));
+	obs->exited = true;
+}
+
+void observation_add_result(struct case_observation *obs, enum dt_verdict v,
+			    const char *reason)
+{
+	if ((unsigned int)v >= DT_NR_VERDICTS)
+		v = DT_ERROR;
+	if (!obs->nr_results[v]++)
+		snprintf(obs->first_reason[v], REASON_MAX, "%s", reason);
+}
+
+int verdict_from_name(const char *name)
+{
+	int v;
+
+	for (v = 0; v < DT_NR_VERDICTS; v++)
+		if (!strcmp(name, dt_verdict_name(v)))
+			return v;
+	return -1;
+}
+
+static void set(struct case_verdict *out, enum dt_verdict v,
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void set(struct case_verdict *out, enum dt_verdict v,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	out->verdict = v;
+	va_start(ap, fmt);
+	vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
+	va_end(ap);
+}
+
+static void append(struct case_verdict *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void append(struct case_verdict *out, const char *fmt, ...)
+{
+	size_t len = strlen(out->reason);
+	va_list ap;
+
+	if (len >= sizeof(out->reason) - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out->reason + len, sizeof(out->reason) - len, fmt, ap);
+	va_end(ap);
+}
+
+/* The worst verdict the case reported itself, or -1 for none. */
+static int worst_reported(const struct case_observation *obs)
+{
+	int v;
+
+	for (v = DT_NR_VERDICTS - 1; v >= 0; v--)
+		if (obs->nr_results[v])
+			return v;
+	return -1;
+}
+
+static void from_reports(const struct case_observation *obs,
+			 struct case_verdict *out, int worst)
+{
+	set(out, worst, "%s", obs->first_reason[worst]);
+	if (obs->nr_results[worst] > 1 && worst != DT_PASS &&
+	    worst != DT_SKIP)
+		append(out, " (and %d more)", obs->nr_results[worst] - 1);
+}
+
+static const char *signame(int sig)
+{
+	const char *s = sigabbrev_np(sig);
+	static __thread char buf[16];
+
+	if (s) {
+		snprintf(buf, sizeof(buf), "SIG%s", s);
+		return buf;
+	}
+	snprintf(buf, sizeof(buf), "signal %d", sig);
+	return buf;
+}
+
+static void decide_ending(const struct case_observation *obs,
+			  struct case_verdict *out)
+{
+	int worst = worst_reported(obs);
+	bool bad_report = worst == DT_FAIL || worst == DT_ERROR;
+
+	if (obs->target_died) {
+		set(out, DT_FAIL, "target died during the case: %s",
+		    obs->target_reason);
+		if (worst >= 0 && worst != DT_PASS)
+			append(out, "; case reported %s: %s",
+			       dt_verdict_name(worst),
+			       obs->first_reason[worst]);
+		return;
+	}
+
+	if (!obs->exited) {
+		const char *sn = signame(obs->term_signal);
+
+		if (obs->expect_signal && obs->term_signal == obs->expect_signal &&
+		    !bad_report) {
+			set(out, DT_PASS, "ended by %s as expected", sn);
+			return;
+		}
+		if (bad_report) {
+			from_reports(obs, out, worst);
+			append(out, "; then killed by %s", sn);
+			return;
+		}
+		/*
+		 * SIGBUS is what an access to a failing mapping of the
+		 * target gives: the system under test. Anything else is a
+		 * crash of the case itself.
+		 */
+		if (obs->term_signal == SIGBUS)
+			set(out, DT_FAIL, "killed by %s (a mapped access to the target failed)",
+			    sn);
+		else
+			set(out, DT_ERROR, "killed by %s", sn);
+		if (obs->expect_signal)
+			append(out, " (expected %s)", signame(obs->expect_signal));
+		return;
+	}
+
+	if (obs->exit_code != 0) {
+		if (bad_report) {
+			from_reports(obs, out, worst);
+			append(out, "; exit status %d", obs->exit_code);
+		} else {
+			set(out, DT_ERROR, "case process exited with status %d",
+			    obs->exit_code);
+		}
+		return;
+	}
+
+	if (obs->expect_signal && !bad_report) {
+		set(out, DT_FAIL, "expected to end by %s, exited normally",
+		    signame(obs->expect_signal));
+		return;
+	}
+	if (worst < 0) {
+		set(out, DT_ERROR, "case reported no result");
+		return;
+	}
+	from_reports(obs, out, worst);
+}
+
+void decide_verdict(const struct case_observation *obs,
+		    struct case_verdict *out)
+{
+	memset(out, 0, sizeof(*out));
+
+	if (obs->hang != HANG_NONE) {
+		if (obs->hang == HANG_TIMEOUT)
+			set(out, DT_HANG, "timed out after %.0f s",
+			    obs->hang_seconds);
+		else
+			set(out, DT_HANG, "no progress for %.0f s",
+			    obs->hang_seconds);
+		if (obs->hang_phase[0])
+			append(out, " in phase '%s'", obs->hang_phase);
+		if (obs->nr_results[DT_FAIL])
+			append(out, "; reported FAIL before: %s",
+			       obs->first_reason[DT_FAIL]);
+	} else if (obs->interrupted) {
+		set(out, DT_ERROR, "interrupted: the runner was asked to stop");
+	} else {
+		decide_ending(obs, out);
+	}
+
+	if (obs->unkillable)
+		append(out, "; %d task(s) unkillable (stuck in the kernel)",
+		       obs->nr_unkillable);
+
+	if (obs->nr_leftovers) {
+		if (out->verdict == DT_PASS || out->verdict == DT_SKIP)
+			set(out, DT_ERROR, "left %d process(es) behind: %s",
+			    obs->nr_leftovers, obs->leftovers);
+		else
+			append(out, "; left %d process(es) behind",
+			       obs->nr_leftovers);
+	}
+
+	if (obs->nr_kmsg_bad) {
+		if (out->verdict == DT_PASS)
+			set(out, DT_FAIL, "kernel log: %s", obs->kmsg_first);
+		else
+			append(out, "; kernel log: %s", obs->kmsg_first);
+		if (obs->nr_kmsg_bad > 1)
+			append(out, " (and %d more lines)",
+			       obs->nr_kmsg_bad - 1);
+	}
+}
