@@ -93,6 +93,8 @@ struct dt_ctx {
 	int iteration;		/* 1-based */
 	double timeout_mul;
 	int verbose;
+	bool quick;		/* the "quick" group was selected: small sizes */
+	const char *const *params;	/* "key=value" from --param */
 	void *priv;		/* for the case's own state */
 };
 
@@ -126,6 +128,16 @@ void dt_register_file(const char *path);
 double dt_runtime_left(void);
 /* Deterministic per-case random numbers from the run seed. */
 uint64_t dt_rand(void);
+
+/*
+ * Case parameters from "--param case.key=value" or "--param key=value"
+ * (the first for one case only). NULL or the default when not given;
+ * dt_param_size() accepts 4k, 2M, 100G and ends the case with ERROR on a
+ * malformed value.
+ */
+const char *dt_param(const char *key);
+uint64_t dt_param_size(const char *key, uint64_t def);
+long dt_param_long(const char *key, long def);
 
 /* Names, for logs and result files. */
 const char *dt_verdict_name(enum dt_verdict v);

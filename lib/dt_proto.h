@@ -32,6 +32,10 @@ struct dt_ctx;
 /* Called in the case process by the runner before the hooks run. */
 void dt_report_attach(int fd, struct dt_progress *progress,
 		      struct dt_ctx *ctx, double runtime_budget);
+/* Parameters and sizes (lib/dt_param.c). */
+void dt_param_attach(const struct dt_ctx *ctx);
+int dt_parse_size(const char *s, uint64_t *out);
+
 /* Run a case's hooks in the current process and _exit(). */
 void dt_case_main(struct dt_ctx *ctx) __attribute__((noreturn));
 

@@ -209,6 +209,7 @@ void dt_report_attach(int fd, struct dt_progress *prog, struct dt_ctx *ctx,
 	cur_ctx = ctx;
 	main_pid = getpid();
 	rand_state = ctx ? ctx->seed : 0;
+	dt_param_attach(ctx);
 	budget_end = runtime_budget > 0 ? now_mono() + runtime_budget : 0;
 }
 

@@ -161,6 +161,14 @@ static int set_kmsg(struct dt_opts *o, const char *v, char *err,
 	return 0;
 }
 
+static int set_allow_fill(struct dt_opts *o, const char *v, char *err,
+			  size_t errsz)
+{
+	if (parse_bool(v, &o->allow_fill) < 0)
+		return ERR("allow-fill: '%s' is not yes or no", v);
+	return 0;
+}
+
 static int set_progress(struct dt_opts *o, const char *v, char *err,
 			size_t errsz)
 {
@@ -176,6 +184,19 @@ static int set_progress(struct dt_opts *o, const char *v, char *err,
 			return 0;
 		}
 	return ERR("progress: '%s' is not auto, tty, plain or none", v);
+}
+
+static int set_param(struct dt_opts *o, const char *v, char *err,
+		     size_t errsz)
+{
+	const char *eq = strchr(v, '=');
+
+	if (!eq || eq == v)
+		return ERR("param: '%s' is not KEY=VALUE", v);
+	o->params = xrealloc(o->params, (o->nr_params + 2) * sizeof(char *));
+	o->params[o->nr_params++] = xstrdup(v);
+	o->params[o->nr_params] = NULL;
+	return 0;
 }
 
 static int set_json(struct dt_opts *o, const char *v, char *err,
@@ -220,9 +241,14 @@ static const struct opt_def opt_defs[] = {
 	{ "on-unkillable", 0, "on-unkillable", "WHAT", NULL,
 	  set_on_unkillable,
 	  "after a case left unkillable tasks: continue (default) or stop" },
+	{ "allow-fill", 0, NULL, NULL, "yes", set_allow_fill,
+	  "let cases fill the target's host file system (needed on real mounts)" },
+	{ NULL, 0, "allow-fill", "yes|no", NULL, set_allow_fill, NULL },
 	{ "no-kmsg", 0, NULL, NULL, "no", set_kmsg,
 	  "do not scan or mark the kernel log" },
 	{ NULL, 0, "kmsg", "yes|no", NULL, set_kmsg, NULL },
+	{ "param", 'p', "param", "KEY=VALUE", NULL, set_param,
+	  "case parameter, e.g. size=1G or truncate-od.size=1G; repeatable" },
 	{ "progress", 0, "progress", "MODE", NULL, set_progress,
 	  "progress line: auto (default), tty, plain, none" },
 	{ "verbose", 'v', NULL, NULL, "+1", set_verbose,
@@ -259,6 +285,9 @@ void opts_free(struct dt_opts *o)
 	for (i = 0; i < o->nr_selection; i++)
 		free(o->selection[i]);
 	free(o->selection);
+	for (i = 0; i < o->nr_params; i++)
+		free(o->params[i]);
+	free(o->params);
 	free(o->config_file);
 	free(o->results_dir);
 	free(o->exclude_file);
@@ -452,7 +481,8 @@ void opts_usage(FILE *out)
 "\n"
 "Settings may also come from a config file of 'key = value' lines, keys\n"
 "being the long option names (results-dir, exclude, timeout-mul, iterations,\n"
-"seed, target, dir, grace, on-unkillable, kmsg, progress, verbose). The\n"
+"seed, target, dir, grace, on-unkillable, kmsg, allow-fill, progress,\n"
+"verbose, param). The\n"
 "command line wins over the file, the file over the defaults.\n"
 "\n"
 "Exit status:\n"

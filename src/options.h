@@ -45,7 +45,10 @@ struct dt_opts {
 	double grace;			/* seconds for killed tasks to go */
 	bool stop_on_unkillable;
 	bool kmsg;			/* scan and mark the kernel log */
+	bool allow_fill;		/* cases may fill the target's host fs */
 	enum dt_progress_mode progress;
+	char **params;			/* "key=value", NULL-terminated */
+	int nr_params;
 };
 
 void opts_init(struct dt_opts *o);

@@ -228,6 +228,15 @@ static json_object *options_json(const struct dt_opts *o)
 			       jstr(o->stop_on_unkillable ? "stop" :
 							    "continue"));
 	json_object_object_add(j, "kmsg", json_object_new_boolean(o->kmsg));
+	json_object_object_add(j, "allow_fill",
+			       json_object_new_boolean(o->allow_fill));
+	if (o->nr_params) {
+		json_object *p = json_object_new_array();
+
+		for (int i = 0; i < o->nr_params; i++)
+			json_object_array_add(p, jstr(o->params[i]));
+		json_object_object_add(j, "params", p);
+	}
 	json_object_object_add(j, "verbose", json_object_new_int(o->verbose));
 	return j;
 }

@@ -214,6 +214,10 @@ static void run_one(struct runner *rn, const struct plan_item *it, int iter)
 	ctx.iteration = iter;
 	ctx.timeout_mul = o->timeout_mul;
 	ctx.verbose = o->verbose;
+	ctx.params = (const char *const *)o->params;
+	for (i = 0; i < o->nr_selection; i++)
+		if (!strcmp(o->selection[i], "quick"))
+			ctx.quick = true;
 
 	memset(&wp, 0, sizeof(wp));
 	wp.ctx = &ctx;

@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* target.c - the table of targets */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "dt_case.h"
 
 #include "target.h"
 
@@ -29,4 +37,44 @@ int target_free_bytes(const struct dt_target *t, uint64_t *out)
 		return -1;
 	*out = (uint64_t)sv.f_bavail * sv.f_frsize;
 	return 0;
+}
+
+/* The mount point holding path: walk up while the device stays the same. */
+int target_mount_root(const char *path, char *out, size_t size)
+{
+	char cur[PATH_MAX], up[PATH_MAX + 4];
+	struct stat st, st_up;
+
+	if (!realpath(path, cur) || stat(cur, &st) < 0)
+		return -1;
+	for (;;) {
+		if (!strcmp(cur, "/"))
+			break;
+		snprintf(up, sizeof(up), "%s/..", cur);
+		if (stat(up, &st_up) < 0 || st_up.st_dev != st.st_dev)
+			break;
+		if (!realpath(up, cur))
+			return -1;
+	}
+	if (snprintf(out, size, "%s", cur) >= (int)size)
+		return -1;
+	return 0;
+}
+
+unsigned int target_detect_features(const char *root)
+{
+	char mnt[PATH_MAX], ctl[PATH_MAX + 16];
+	unsigned int features = 0;
+	struct statfs sf;
+
+	if (!statfs(root, &sf) && sf.f_type == FUSE_SUPER_MAGIC)
+		features |= DT_FEAT_FUSE;
+	/* a dmapfs mount has its control file at the mount root */
+	if ((features & DT_FEAT_FUSE) &&
+	    !target_mount_root(root, mnt, sizeof(mnt))) {
+		snprintf(ctl, sizeof(ctl), "%s/" DMAPFS_CTL_NAME, mnt);
+		if (!access(ctl, R_OK))
+			features |= DT_FEAT_COUNTERS;
+	}
+	return features;
 }

@@ -17,8 +17,6 @@
 #include "target.h"
 #include "util.h"
 
-#define FUSE_SUPER_MAGIC 0x65735546
-
 struct dir_priv {
 	bool made_base;		/* we created root's parent with mkdtemp */
 	char base[PATH_MAX];
@@ -29,7 +27,6 @@ static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 {
 	struct dir_priv *p = xcalloc(1, sizeof(*p));
 	const char *tmp = getenv("TMPDIR");
-	struct statfs sf;
 	struct stat st;
 
 	t->priv = p;
@@ -57,9 +54,9 @@ static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 	}
 	p->made_base = true;
 	snprintf(t->root, sizeof(t->root), "%s", p->base);
-	t->features = 0;
-	if (!statfs(t->root, &sf) && sf.f_type == FUSE_SUPER_MAGIC)
-		t->features |= DT_FEAT_FUSE;
+	t->features = target_detect_features(t->root);
+	if (o->allow_fill)
+		t->features |= DT_FEAT_FILL;
 	return 0;
 }
 

@@ -45,7 +45,6 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parsers: 0 on success, -1 when s is not entirely a valid value. */
 int parse_u64(const char *s, unsigned long long *out);
 int parse_double(const char *s, double *out);
-int parse_size(const char *s, unsigned long long *out);	/* 4k, 100G */
 char *strtrim(char *s);
 
 #endif
