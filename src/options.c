@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "conffile.h"
 #include "options.h"
 #include "util.h"
 
@@ -482,8 +482,8 @@ void opts_usage(FILE *out)
 "Settings may also come from a config file of 'key = value' lines, keys\n"
 "being the long option names (results-dir, exclude, timeout-mul, iterations,\n"
 "seed, target, dir, grace, on-unkillable, kmsg, allow-fill, progress,\n"
-"verbose, param). The\n"
-"command line wins over the file, the file over the defaults.\n"
+"verbose, param). The command line wins over the file, the file over the\n"
+"defaults. 'param' may be given several times.\n"
 "\n"
 "Exit status:\n"
 "  0  every case passed or was skipped\n"

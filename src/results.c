@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "conffile.h"
 #include "options.h"
 #include "results.h"
 #include "util.h"

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* config.c - parser for dmaptest's "key = value" configuration files */
+/* conffile.c - parser for dmaptest's "key = value" configuration files */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "conffile.h"
 #include "util.h"
 
 #define CONFIG_MAX_SIZE (1 << 20)

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* check_select.c - selection words, groups, variants and exclude files */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "require.h"
+#include "select.h"
+#include "suites.h"
+
+static const char *const g_quick[] = { "quick", "seed", NULL };
+static const char *const g_meta[] = { "meta", NULL };
+static const struct dt_variant vs[] = {
+	{ .name = "native" }, { .name = "literal" }, { NULL },
+};
+static const struct dt_case c1 = { .name = "truncate-od", .groups = g_quick,
+				   .variants = vs };
+static const struct dt_case c2 = { .name = "ro-mapping", .groups = g_quick };
+static const struct dt_case c3 = { .name = "meta-pass", .groups = g_meta };
+static const struct dt_case *const cases[] = { &c1, &c2, &c3, NULL };
+
+START_TEST(test_words)
+{
+	char *all[] = { "all" }, *one[] = { "truncate-od/literal", "meta" };
+	struct plan p;
+	char err[256];
+
+	ck_assert_int_eq(plan_build(&p, cases, all, 1, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(p.nr, 3);	/* meta is not in all */
+	ck_assert_str_eq(p.items[1].variant->name, "literal");
+	plan_free(&p);
+	ck_assert_int_eq(plan_build(&p, cases, one, 2, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(p.nr, 2);
+	ck_assert_ptr_eq(p.items[0].variant, &vs[1]);
+	ck_assert_ptr_eq(p.items[1].tcase, &c3);
+	plan_free(&p);
+}
+END_TEST
+
+START_TEST(test_unknown)
+{
+	char *w1[] = { "nope" }, *w2[] = { "truncate-od/fast" };
+	struct plan p;
+	char err[256];
+
+	ck_assert_int_eq(plan_build(&p, cases, w1, 1, NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "unknown case or group 'nope' (see 'dmaptest list')");
+	ck_assert_int_eq(plan_build(&p, cases, w2, 1, NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "case 'truncate-od' has no variant 'fast'");
+}
+END_TEST
+
+START_TEST(test_exclude)
+{
+	char path[] = "/tmp/dmaptest-exclude-XXXXXX";
+	const char *text = "# known problems\ntruncate-od/native  # slow here\n"
+			   "\nro-mapping\n";
+	char *all[] = { "all" };
+	struct plan p;
+	char err[512];
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+	close(fd);
+	ck_assert_int_eq(plan_build(&p, cases, all, 1, path, err, sizeof(err)), 0);
+	ck_assert_int_eq(p.nr, 3);	/* listed as excluded, not hidden */
+	ck_assert_ptr_nonnull(strstr(p.items[0].excluded, "slow here"));
+	ck_assert_ptr_null(p.items[1].excluded);
+	ck_assert_ptr_nonnull(strstr(p.items[2].excluded, "no reason given"));
+	plan_free(&p);
+
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ck_assert_int_eq(write(fd, "bogus-case # x\n", 15), 15);
+	close(fd);
+	ck_assert_int_eq(plan_build(&p, cases, all, 1, path, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, ":1: unknown case 'bogus-case'"));
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_requirements)
+{
+	static const char *const cmds[] = { "sh", "no-such-cmd-xyz", NULL };
+	struct dt_case tc = { .name = "x", .needs_root = true,
+			      .needs_cmds = cmds, .min_kver = "6.2",
+			      .needs_features = DT_FEAT_DAX,
+			      .min_free_bytes = 1 << 30 };
+	struct req_env env = { .is_root = false, .kernel_release = "6.1.0-13-amd64",
+			       .features = 0, .free_bytes = 1 << 20,
+			       .target_name = "dir", .path = "/usr/bin:/bin" };
+	struct sbuf sb;
+
+	sb_init(&sb);
+	ck_assert_int_eq(require_check(&tc, &env, &sb), 5);
+	ck_assert_str_eq(sb.s, "needs root; needs command 'no-such-cmd-xyz' (not on PATH); "
+			 "needs kernel >= 6.2 (running 6.1.0-13-amd64); target 'dir' lacks DAX; "
+			 "needs 1.0 GiB free on the target (has 1.0 MiB)");
+	sb_free(&sb);
+	ck_assert_int_lt(kver_cmp("5.10.0", "5.11"), 0);
+	ck_assert_int_eq(kver_cmp("6.1.0-13-amd64", "6.1"), 0);
+	ck_assert_int_gt(kver_cmp("6.18.44-fc", "6.6"), 0);
+}
+END_TEST
+
+Suite *select_suite(void)
+{
+	Suite *s = suite_create("select");
+	TCase *tc = tcase_create("plan");
+
+	tcase_add_test(tc, test_words);
+	tcase_add_test(tc, test_unknown);
+	tcase_add_test(tc, test_exclude);
+	tcase_add_test(tc, test_requirements);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* check_verdict.c - from observations to one verdict and reason */
+#include <check.h>
+#include <signal.h>
+#include <string.h>
+
+#include "suites.h"
+#include "verdict.h"
+
+static struct case_verdict decide(const struct case_observation *obs)
+{
+	struct case_verdict v;
+
+	decide_verdict(obs, &v);
+	return v;
+}
+
+START_TEST(test_reports)
+{
+	struct case_observation obs;
+	struct case_verdict v;
+
+	observation_init(&obs);
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_ERROR);
+	ck_assert_str_eq(v.reason, "case reported no result");
+
+	observation_add_result(&obs, DT_PASS, "first");
+	observation_add_result(&obs, DT_SKIP, "skip part");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_PASS);
+	ck_assert_str_eq(v.reason, "first");
+
+	observation_add_result(&obs, DT_ERROR, "broke");
+	observation_add_result(&obs, DT_FAIL, "bad data at 4096");
+	observation_add_result(&obs, DT_FAIL, "bad data at 8192");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_FAIL);
+	ck_assert_str_eq(v.reason, "bad data at 4096 (and 1 more)");
+}
+END_TEST
+
+START_TEST(test_signals)
+{
+	struct case_observation obs;
+	struct case_verdict v;
+
+	observation_init(&obs);
+	obs.exited = false;
+	obs.term_signal = SIGSEGV;
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_ERROR);
+	ck_assert_str_eq(v.reason, "killed by SIGSEGV");
+
+	obs.term_signal = SIGBUS;
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_FAIL);
+	ck_assert_ptr_nonnull(strstr(v.reason, "killed by SIGBUS"));
+
+	obs.term_signal = SIGABRT;
+	obs.expect_signal = SIGABRT;
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_PASS);
+	ck_assert_str_eq(v.reason, "ended by SIGABRT as expected");
+
+	/* a reported failure is not excused by the expected signal */
+	observation_add_result(&obs, DT_FAIL, "wrong");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_FAIL);
+	ck_assert_str_eq(v.reason, "wrong; then killed by SIGABRT");
+
+	observation_init(&obs);
+	obs.expect_signal = SIGABRT;
+	observation_add_result(&obs, DT_PASS, "ok");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_FAIL);
+	ck_assert_str_eq(v.reason,
+			 "expected to end by SIGABRT, exited normally");
+
+	observation_init(&obs);
+	obs.exit_code = 3;
+	observation_add_result(&obs, DT_PASS, "ok");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_ERROR);
+	ck_assert_str_eq(v.reason, "case process exited with status 3");
+}
+END_TEST
+
+START_TEST(test_hang)
+{
+	struct case_observation obs;
+	struct case_verdict v;
+
+	observation_init(&obs);
+	obs.hang = HANG_NO_PROGRESS;
+	obs.hang_seconds = 20;
+	strcpy(obs.hang_phase, "pwrite");
+	obs.exited = false;
+	obs.term_signal = SIGKILL;
+	observation_add_result(&obs, DT_PASS, "early part ok");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_HANG);
+	ck_assert_str_eq(v.reason, "no progress for 20 s in phase 'pwrite'");
+
+	obs.hang = HANG_TIMEOUT;
+	obs.hang_seconds = 300;
+	obs.hang_phase[0] = '\0';
+	obs.unkillable = true;
+	obs.nr_unkillable = 2;
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_HANG);
+	ck_assert_str_eq(v.reason, "timed out after 300 s; 2 task(s) unkillable (stuck in the kernel)");
+}
+END_TEST
+
+START_TEST(test_leftovers_kmsg_target)
+{
+	struct case_observation obs;
+	struct case_verdict v;
+
+	observation_init(&obs);
+	observation_add_result(&obs, DT_PASS, "ok");
+	obs.nr_leftovers = 1;
+	strcpy(obs.leftovers, "123 (sleep) S");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_ERROR);
+	ck_assert_str_eq(v.reason, "left 1 process(es) behind: 123 (sleep) S");
+
+	observation_init(&obs);
+	observation_add_result(&obs, DT_PASS, "ok");
+	obs.nr_kmsg_bad = 2;
+	strcpy(obs.kmsg_first, "WARNING: at fs/fuse/dax.c");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_FAIL);
+	ck_assert_str_eq(v.reason, "kernel log: WARNING: at fs/fuse/dax.c (and 1 more lines)");
+
+	observation_init(&obs);
+	observation_add_result(&obs, DT_ERROR, "read: ENOTCONN");
+	obs.target_died = true;
+	strcpy(obs.target_reason, "dmapfs exited with status 134");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_FAIL);
+	ck_assert_str_eq(v.reason, "target died during the case: dmapfs exited with status 134; case reported ERROR: read: ENOTCONN");
+
+	observation_init(&obs);
+	obs.interrupted = true;
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_ERROR);
+}
+END_TEST
+
+Suite *verdict_suite(void)
+{
+	Suite *s = suite_create("verdict");
+	TCase *tc = tcase_create("decide");
+
+	tcase_add_test(tc, test_reports);
+	tcase_add_test(tc, test_signals);
+	tcase_add_test(tc, test_hang);
+	tcase_add_test(tc, test_leftovers_kmsg_target);
+	suite_add_tcase(s, tc);
+	return s;
+}
