@@ -162,7 +162,7 @@ void results_count(const struct run_info *run, int counts[DT_NR_VERDICTS],
 
 	memset(counts, 0, sizeof(int) * DT_NR_VERDICTS);
 	*excluded = 0;
-	for (i = 0; i < run->nr_results; i++) {
+	for (i = 0; i < run->nr_done; i++) {
 		counts[run->results[i].verdict]++;
 		if (run->results[i].excluded)
 			(*excluded)++;
@@ -303,11 +303,11 @@ char *results_run_json(const struct run_info *run)
 				       json_object_new_int(counts[i]));
 	json_object_object_add(s, "excluded", json_object_new_int(excluded));
 	json_object_object_add(s, "done",
-			       json_object_new_int(run->nr_results));
+			       json_object_new_int(run->nr_done));
 	json_object_object_add(root, "summary", s);
 
 	a = json_object_new_array();
-	for (i = 0; i < run->nr_results; i++)
+	for (i = 0; i < run->nr_done; i++)
 		json_object_array_add(a, case_json(&run->results[i]));
 	json_object_object_add(root, "cases", a);
 
@@ -330,12 +330,12 @@ char *results_junit(const struct run_info *run)
 	sb_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	sb_printf(&sb, "<testsuites name=\"dmaptest\" tests=\"%d\" "
 		  "failures=\"%d\" errors=\"%d\" skipped=\"%d\">\n",
-		  run->nr_results, counts[DT_FAIL] + counts[DT_HANG],
+		  run->nr_done, counts[DT_FAIL] + counts[DT_HANG],
 		  counts[DT_ERROR], counts[DT_SKIP]);
 	sb_puts(&sb, "  <testsuite name=\"dmaptest\" ");
 	sb_printf(&sb, "tests=\"%d\" failures=\"%d\" errors=\"%d\" "
 		  "skipped=\"%d\" timestamp=\"%s\" time=\"%.3f\">\n",
-		  run->nr_results, counts[DT_FAIL] + counts[DT_HANG],
+		  run->nr_done, counts[DT_FAIL] + counts[DT_HANG],
 		  counts[DT_ERROR], counts[DT_SKIP], ts,
 		  (run->end > 0 ? run->end : now_real()) - run->start);
 	sb_puts(&sb, "    <properties>\n");
@@ -347,7 +347,7 @@ char *results_junit(const struct run_info *run)
 		  run->status);
 	sb_puts(&sb, "    </properties>\n");
 
-	for (i = 0; i < run->nr_results; i++) {
+	for (i = 0; i < run->nr_done; i++) {
 		const struct case_result *r = &run->results[i];
 		const char *v = dt_verdict_name(r->verdict);
 		int m;
@@ -446,7 +446,7 @@ char *results_tap(const struct run_info *run)
 	sb_init(&sb);
 	sb_puts(&sb, "TAP version 13\n");
 	sb_printf(&sb, "1..%d\n", run->planned);
-	for (i = 0; i < run->nr_results; i++) {
+	for (i = 0; i < run->nr_done; i++) {
 		char *line = results_tap_line(&run->results[i], i + 1);
 
 		sb_puts(&sb, line);
@@ -485,6 +485,10 @@ int results_write_case(struct run_info *run, struct case_result *r)
 	char *text;
 	int ret;
 
+	/* cases finish in order: this one is the next done */
+	if (run->nr_done < run->nr_results &&
+	    &run->results[run->nr_done] == r)
+		run->nr_done++;
 	if (results_case_path(run, r, "result", path, sizeof(path)) < 0)
 		return -1;
 	text = results_case_text(r);
@@ -515,5 +519,5 @@ void results_free(struct run_info *run)
 	free(run->current);
 	run->id = run->target_json = run->current = NULL;
 	run->results = NULL;
-	run->nr_results = 0;
+	run->nr_results = run->nr_done = 0;
 }

@@ -52,7 +52,8 @@ struct run_info {
 	char *target_json;	/* the target's description, as JSON */
 	char *current;		/* id of the case running now, or NULL */
 	struct case_result *results;
-	int nr_results;
+	int nr_results;		/* the last may still be running */
+	int nr_done;		/* finished ones: the summaries show these */
 };
 
 /* Create the run folder and point RESULTS/latest at it. */

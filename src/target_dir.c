@@ -3,8 +3,10 @@
  * target_dir.c - any directory as the target: a scratch folder under
  * --dir (or a fresh one under $TMPDIR), removed again at the end.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "bounded.h"
 #include "dt_case.h"
 #include "options.h"
 #include "target.h"
@@ -22,11 +25,38 @@ struct dir_priv {
 	char base[PATH_MAX];
 };
 
+/*
+ * Scratch folders are named dmaptest.<runner pid>.XXXXXX: one whose
+ * runner is gone was left by a killed run, and goes now.
+ */
+static void remove_stale(const char *parent)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(parent);
+	int pid;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (sscanf(de->d_name, "dmaptest.%d.", &pid) != 1 ||
+		    pid == getpid())
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;	/* its runner is still there */
+		if (snprintf(path, sizeof(path), "%s/%s", parent, de->d_name) <
+		    (int)sizeof(path))
+			remove_tree_bounded(path, 30.0);
+	}
+	closedir(d);
+}
+
 static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 		     char *err, size_t errsz)
 {
 	struct dir_priv *p = xcalloc(1, sizeof(*p));
 	const char *tmp = getenv("TMPDIR");
+	const char *parent;
 	struct stat st;
 
 	t->priv = p;
@@ -41,12 +71,13 @@ static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 				 o->dir, strerror(errno));
 			return -1;
 		}
-		snprintf(p->base, sizeof(p->base), "%s/dmaptest.XXXXXX",
-			 o->dir);
+		parent = o->dir;
 	} else {
-		snprintf(p->base, sizeof(p->base), "%s/dmaptest.XXXXXX",
-			 tmp && *tmp ? tmp : "/tmp");
+		parent = tmp && *tmp ? tmp : "/tmp";
 	}
+	remove_stale(parent);
+	snprintf(p->base, sizeof(p->base), "%s/dmaptest.%d.XXXXXX", parent,
+		 (int)getpid());
 	if (!mkdtemp(p->base)) {
 		snprintf(err, errsz, "dir target: cannot create a scratch directory %s: %s",
 			 p->base, strerror(errno));

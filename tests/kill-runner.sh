@@ -1,0 +1,55 @@
+#!/bin/bash
+# kill-runner.sh - SIGKILL the runner in the middle of a run: the results
+# folder must still be parseable, every finished case complete, run.json
+# must say the run did not end, and the case process must not survive.
+. "$(dirname "$0")/lib.sh"
+
+res=$T/results
+"$DMAPTEST" run meta-pass meta-fail meta-hang meta-pass --target dir \
+	--dir "$T" -o "$res" --progress none >"$T/tap" 2>&1 &
+runner=$!
+on_exit "kill -9 $runner 2>/dev/null"
+
+# wait until the third case (meta-hang, 2 s) is running
+for _ in $(seq 100); do
+	cur=$($JSON_GET "$res/latest/run.json" current 2>/dev/null || true)
+	[ "$cur" = meta-hang ] && break
+	sleep 0.05
+done
+expect_eq "running case before the kill" "$cur" meta-hang
+case_pids=$(pgrep -P "$runner" | tr '\n' ' ')
+kill -9 "$runner"
+wait "$runner" 2>/dev/null
+run=$res/latest
+
+$JSON_GET "$run/run.json" && ok "run.json parses" || bad "run.json does not parse"
+expect_eq "run.json status" "$($JSON_GET "$run/run.json" status)" running
+expect_eq "run.json ended" "$($JSON_GET "$run/run.json" ended)" false
+expect_eq "run.json current" "$($JSON_GET "$run/run.json" current)" meta-hang
+expect_eq "finished cases" "$($JSON_GET -n "$run/run.json" cases)" 2
+expect_eq "meta-pass result" "$(result_get "$run" meta-pass verdict)" PASS
+expect_eq "meta-fail result" "$(result_get "$run" meta-fail verdict)" FAIL
+if command -v xmllint >/dev/null; then
+	xmllint --noout "$run/junit.xml" && ok "junit.xml is XML" || bad "junit.xml broken"
+fi
+expect_eq "tap file lines" "$(grep -c '^\(not \)\?ok ' "$run/tap")" 2
+expect_eq "temp files" "$(find "$res" -name '*.tmp.*' | wc -l)" 0
+
+# the case process dies with its runner (PR_SET_PDEATHSIG)
+alive=
+for _ in $(seq 40); do
+	alive=
+	for p in $case_pids; do
+		kill -0 "$p" 2>/dev/null && alive="$alive $p"
+	done
+	[ -z "$alive" ] && break
+	sleep 0.05
+done
+expect_eq "case processes alive after the kill" "$alive" ""
+
+# the next run removes what the killed one left (scratch dir, cgroup)
+"$DMAPTEST" run meta-pass --target dir --dir "$T" -o "$res" --progress none >/dev/null
+expect_eq "stale scratch dirs" "$(find "$T" -maxdepth 1 -name 'dmaptest.*' | wc -l)" 0
+expect_eq "stale cgroups" "$(find /sys/fs/cgroup -maxdepth 2 -name "dmaptest.$runner" 2>/dev/null | wc -l)" 0
+
+finish

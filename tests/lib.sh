@@ -1,0 +1,63 @@
+# tests/lib.sh - what the shell tests share. Source it; it sets:
+#   DMAPTEST   the built runner       JSON_GET  tests/tools/json_get
+#   T          a scratch folder removed at exit
+# A test exits 0 (pass), 1 (fail), 77 (skip) or 99 (hard error).
+
+set -u
+top_builddir=${top_builddir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_srcdir=${top_srcdir:-$top_builddir}
+DMAPTEST=${DMAPTEST:-$top_builddir/dmaptest}
+JSON_GET=$top_builddir/tests/tools/json_get
+NAME=$(basename "$0" .sh)
+T=$(mktemp -d "${TMPDIR:-/tmp}/dmaptest-$NAME.XXXXXX")
+FAILS=0
+CHECKS=0
+
+cleanup_hooks=()
+on_exit() { cleanup_hooks+=("$1"); }
+run_exit_hooks() {
+	local i
+	for ((i = ${#cleanup_hooks[@]} - 1; i >= 0; i--)); do
+		eval "${cleanup_hooks[i]}" || true
+	done
+	rm -rf "$T"
+}
+trap run_exit_hooks EXIT
+trap 'exit 130' INT TERM
+
+skip() { echo "SKIP: $*"; exit 77; }
+hard_error() { echo "ERROR: $*"; exit 99; }
+
+ok() {
+	CHECKS=$((CHECKS + 1))
+	echo "ok: $*"
+}
+bad() {
+	CHECKS=$((CHECKS + 1))
+	FAILS=$((FAILS + 1))
+	echo "FAIL: $*"
+}
+
+# expect_eq WHAT ACTUAL EXPECTED
+expect_eq() {
+	if [ "$2" == "$3" ]; then ok "$1 = '$3'"; else bad "$1: got '$2', expected '$3'"; fi
+}
+# expect_match WHAT ACTUAL GLOB
+expect_match() {
+	# shellcheck disable=SC2053
+	if [[ "$2" == $3 ]]; then ok "$1 ~ '$3'"; else bad "$1: got '$2', expected to match '$3'"; fi
+}
+
+# result field of a case: result_get RUN_DIR CASE_DIR KEY
+result_get() {
+	sed -n "s/^$3=//p" "$1/$2/result" 2>/dev/null
+}
+
+finish() {
+	echo "$NAME: $((CHECKS - FAILS)) of $CHECKS checks passed"
+	[ "$FAILS" -eq 0 ] && exit 0
+	exit 1
+}
+
+[ -x "$DMAPTEST" ] || hard_error "no runner at $DMAPTEST (build first)"
+[ -x "$JSON_GET" ] || hard_error "no json_get at $JSON_GET"

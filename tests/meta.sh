@@ -1,0 +1,92 @@
+#!/bin/bash
+# meta.sh - run the meta group and check every verdict, reason, the TAP
+# stream, run.json, junit.xml, hang diagnostics, and that nothing is left
+# behind.
+. "$(dirname "$0")/lib.sh"
+
+command -v xmllint >/dev/null || skip "xmllint (libxml2-utils) is needed"
+
+mounts_before=$(wc -l < /proc/self/mounts)
+res=$T/results
+"$DMAPTEST" run meta --target dir --dir "$T" -o "$res" --seed 4242 \
+	--grace 1 --progress plain >"$T/tap" 2>"$T/stderr" &
+runner=$!
+wait $runner
+status=$?
+run=$res/latest
+cat "$T/tap"
+
+expect_eq "exit status" "$status" 1
+expect_eq "TAP header" "$(head -n 1 "$T/tap")" "TAP version 13"
+expect_eq "TAP plan" "$(grep -m1 '^1\.\.' "$T/tap")" "1..11"
+expect_match "seed printed" "$(sed -n 2p "$T/tap")" "*seed 4242*"
+
+root=yes
+[ "$(id -u)" -eq 0 ] && [ -w /dev/kmsg ] || root=no
+
+# case            verdict   reason pattern
+expect_case() {
+	expect_eq "$1 verdict" "$(result_get "$run" "$1" verdict)" "$2"
+	expect_match "$1 reason" "$(result_get "$run" "$1" reason)" "$3"
+}
+expect_case meta-pass PASS "deliberate pass"
+expect_eq "meta-pass metric" "$(result_get "$run" meta-pass metric.answer)" 42
+expect_case meta-fail FAIL "deliberate failure at offset 4096 (and 1 more)"
+expect_case meta-skip SKIP "needs command 'dmaptest-no-such-command' (not on PATH); needs kernel >= 99.1 (running *)"
+expect_case meta-setup-error ERROR "deliberate setup error"
+expect_match "setup-error cleanup ran" "$(cat "$run/meta-setup-error/log")" "*cleanup ran after the setup error*"
+expect_case meta-segv ERROR "killed by SIGSEGV"
+expect_case meta-expected-signal PASS "ended by SIGABRT as expected"
+expect_case meta-hang HANG "timed out after 2 s in phase 'sleeping forever'"
+expect_case meta-no-progress HANG "no progress for 2 s in phase 'stuck'"
+expect_case meta-leftover ERROR "left 1 process(es) behind: * (dmaptest) S"
+expect_case meta-silent ERROR "case reported no result"
+if [ $root = yes ]; then
+	expect_case meta-dmesg-warning FAIL "kernel log: WARNING: CPU: 0 PID: * at meta-dmesg-warning (deliberate)"
+	expect_match "dmesg saved" "$(cat "$run/meta-dmesg-warning/dmesg")" "*WARNING: CPU: 0*"
+	summary="2 passed, 8 failed, 1 skipped"
+else
+	expect_case meta-dmesg-warning SKIP "needs root*"
+	summary="2 passed, 7 failed, 2 skipped"
+fi
+expect_eq "last line" "$(tail -n 1 "$T/tap")" "$summary"
+expect_match "breakdown line" "$(tail -n 2 "$T/tap" | head -n 1)" "# PASS 2, FAIL *, ERROR 4, HANG 2, SKIP *; results in $res/*"
+
+# hang diagnostics were saved before the kill
+for c in meta-hang meta-no-progress; do
+	h=$run/$c/hang.txt
+	expect_match "$c hang.txt" "$(cat "$h" 2>/dev/null)" "*wchan:*stack:*"
+done
+expect_match "hang.txt names the wait" "$(cat "$run/meta-hang/hang.txt")" "*pause*"
+
+# the process meta-leftover left behind is gone
+left=$(result_get "$run" meta-leftover reason | sed -n 's/.*behind: \([0-9]*\) .*/\1/p')
+if [ -n "$left" ] && kill -0 "$left" 2>/dev/null; then
+	bad "leftover process $left still alive"
+else
+	ok "leftover process ${left:-?} was killed"
+fi
+
+# run.json
+$JSON_GET "$run/run.json" && ok "run.json parses" || bad "run.json does not parse"
+expect_eq "run.json status" "$($JSON_GET "$run/run.json" status)" complete
+expect_eq "run.json ended" "$($JSON_GET "$run/run.json" ended)" true
+expect_eq "run.json seed" "$($JSON_GET "$run/run.json" seed)" 4242
+expect_eq "run.json cases" "$($JSON_GET -n "$run/run.json" cases)" 11
+expect_eq "run.json HANG count" "$($JSON_GET "$run/run.json" summary.HANG)" 2
+expect_eq "run.json case 6" "$($JSON_GET "$run/run.json" cases.6.verdict)" HANG
+expect_eq "run.json current" "$($JSON_GET "$run/run.json" current)" null
+
+# junit.xml and the tap file
+xmllint --noout "$run/junit.xml" && ok "junit.xml is well-formed XML" || bad "junit.xml is not XML"
+expect_match "junit counts" "$(sed -n 2p "$run/junit.xml")" '*tests="11"*'
+expect_eq "tap file plan" "$(sed -n 2p "$run/tap")" "1..11"
+expect_eq "tap file lines" "$(grep -c '^\(not \)\?ok ' "$run/tap")" 11
+
+# nothing left: no tmp files, no mounts, no scratch dirs, no cgroups
+expect_eq "temp files" "$(find "$res" -name '*.tmp.*' | wc -l)" 0
+expect_eq "mount count" "$(wc -l < /proc/self/mounts)" "$mounts_before"
+expect_eq "scratch dirs" "$(find "$T" -maxdepth 1 -name 'dmaptest.*' | wc -l)" 0
+expect_eq "runner cgroup" "$(find /sys/fs/cgroup -maxdepth 2 -name "dmaptest.$runner" 2>/dev/null | wc -l)" 0
+
+finish
