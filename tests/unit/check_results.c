@@ -43,6 +43,7 @@ static void fill_run(struct run_info *run)
 	r->verdict = DT_HANG;
 	free(r->reason);
 	r->reason = xstrdup("no progress for 20 s # in od\nsecond line");
+	run->nr_done = 2;
 }
 
 START_TEST(test_ids_and_text)
