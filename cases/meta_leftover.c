@@ -4,6 +4,7 @@
  * process group) and passes; the runner must find and kill the child.
  */
 #include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dt_case.h"
@@ -23,6 +24,9 @@ static void run(struct dt_ctx *ctx)
 		}
 		_exit(0);
 	}
+	/* the middle child is gone once waitpid returns: one is left */
+	if (waitpid(pid, NULL, 0) != pid)
+		dt_brk("waitpid failed");
 	dt_info("left a grandchild of pid %d behind", (int)pid);
 	dt_res(DT_PASS, "passed, but left a process behind");
 }

@@ -79,9 +79,9 @@ check)
 	make -j"$(nproc)" --no-print-directory check "$@" || status=$?
 	if [ $status -ne 0 ]; then
 		# show why, CI has no other way to see it
-		for f in $(sed -n 's/^\(FAIL\|ERROR\): \(.*\)$/\2/p' test-suite.log); do
-			echo "===== $f.log"
-			tail -n 60 "$f.log" 2>/dev/null || true
+		for trs in $(grep -l -r -E '^:test-result: (FAIL|ERROR|XPASS)' --include='*.trs' .); do
+			echo "===== ${trs%.trs}.log"
+			tail -n 60 "${trs%.trs}.log" 2>/dev/null || true
 		done
 	fi
 	summarize_check

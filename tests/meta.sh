@@ -39,7 +39,7 @@ expect_case meta-segv ERROR "killed by SIGSEGV"
 expect_case meta-expected-signal PASS "ended by SIGABRT as expected"
 expect_case meta-hang HANG "timed out after 2 s in phase 'sleeping forever'"
 expect_case meta-no-progress HANG "no progress for 2 s in phase 'stuck'"
-expect_case meta-leftover ERROR "left 1 process(es) behind: * (dmaptest) S"
+expect_case meta-leftover ERROR "left 1 process(es) behind: * (dmaptest) [RS]"
 expect_case meta-silent ERROR "case reported no result"
 if [ $root = yes ]; then
 	expect_case meta-dmesg-warning FAIL "kernel log: WARNING: CPU: 0 PID: * at meta-dmesg-warning (deliberate)"
