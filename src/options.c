@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conffile.h"
+#include "dt_proto.h"
 #include "options.h"
 #include "util.h"
 
@@ -199,6 +200,91 @@ static int set_param(struct dt_opts *o, const char *v, char *err,
 	return 0;
 }
 
+static int set_choice(char **dst, const char *what, const char *v,
+		      const char *const *choices, char *err, size_t errsz)
+{
+	int i;
+
+	for (i = 0; choices[i]; i++)
+		if (!strcmp(v, choices[i]))
+			return set_str(dst, v);
+	snprintf(err, errsz, "%s: '%s' is not one of", what, v);
+	for (i = 0; choices[i]; i++)
+		snprintf(err + strlen(err), errsz - strlen(err), "%s %s",
+			 i ? "," : "", choices[i]);
+	return -1;
+}
+
+static int set_client(struct dt_opts *o, const char *v, char *err,
+		      size_t errsz)
+{
+	static const char *const c[] = { "reference", "legacy", NULL };
+
+	return set_choice(&o->client, "client", v, c, err, errsz);
+}
+
+static int set_host_reserve(struct dt_opts *o, const char *v, char *err,
+			    size_t errsz)
+{
+	static const char *const c[] = { "on", "off", NULL };
+
+	return set_choice(&o->host_reserve, "host-reserve", v, c, err, errsz);
+}
+
+static int set_host_fault(struct dt_opts *o, const char *v, char *err,
+			  size_t errsz)
+{
+	static const char *const c[] = { "hang", "die", NULL };
+
+	return set_choice(&o->host_fault, "host-fault", v, c, err, errsz);
+}
+
+const char *const dt_inject_names[] = {
+	"no-upgrade", "stale-upgrade", "reclaim-deadlock", "no-reclaim",
+	"read-allocates", NULL,
+};
+
+static int set_inject(struct dt_opts *o, const char *v, char *err,
+		      size_t errsz)
+{
+	char *one = NULL;
+
+	if (set_choice(&one, "inject", v, dt_inject_names, err, errsz) < 0)
+		return -1;
+	o->injects = xrealloc(o->injects, (o->nr_injects + 2) * sizeof(char *));
+	o->injects[o->nr_injects++] = one;
+	o->injects[o->nr_injects] = NULL;
+	return 0;
+}
+
+static int set_slots(struct dt_opts *o, const char *v, char *err,
+		     size_t errsz)
+{
+	unsigned long long n;
+
+	if (parse_u64(v, &n) < 0 || n < 2 || n > 65536)
+		return ERR("slots: '%s' is not a count in [2, 65536]", v);
+	o->slots = n;
+	return 0;
+}
+
+static int set_host_size(struct dt_opts *o, const char *v, char *err,
+			 size_t errsz)
+{
+	uint64_t n;
+
+	if (dt_parse_size(v, &n) < 0 || n < (32ULL << 20))
+		return ERR("host-size: '%s' is not a size of at least 32M", v);
+	o->host_size = n;
+	return 0;
+}
+
+static int set_dmapfs(struct dt_opts *o, const char *v, char *err,
+		      size_t errsz)
+{
+	return set_str(&o->dmapfs, v);
+}
+
 static int set_json(struct dt_opts *o, const char *v, char *err,
 		    size_t errsz)
 {
@@ -236,6 +322,20 @@ static const struct opt_def opt_defs[] = {
 	  "what to test: dmapfs (default) or dir" },
 	{ "dir", 'd', "dir", "PATH", NULL, set_dir,
 	  "dir target: make scratch directories under PATH" },
+	{ "client", 0, "client", "NAME", NULL, set_client,
+	  "dmapfs: reference (patched, default) or legacy (pre-patch) client" },
+	{ "host-reserve", 0, "host-reserve", "on|off", NULL, set_host_reserve,
+	  "dmapfs: host daemon reserves RW ranges with fallocate (default on)" },
+	{ "host-fault", 0, "host-fault", "hang|die", NULL, set_host_fault,
+	  "dmapfs: a failed host fault stalls (default) or kills the stack" },
+	{ "inject", 0, "inject", "BUG", NULL, set_inject,
+	  "dmapfs: inject a named bug; repeatable (see dmapfs --help)" },
+	{ "slots", 0, "slots", "N", NULL, set_slots,
+	  "dmapfs: DAX window slots of 2 MiB (default 128)" },
+	{ "host-size", 0, "host-size", "SIZE", NULL, set_host_size,
+	  "dmapfs: size of the loop ext4 host file system (default 1G)" },
+	{ "dmapfs", 0, "dmapfs", "PATH", NULL, set_dmapfs,
+	  "dmapfs: the daemon binary (default: next to dmaptest)" },
 	{ "grace", 0, "grace", "SEC", NULL, set_grace,
 	  "how long killed tasks may take to go (default 5)" },
 	{ "on-unkillable", 0, "on-unkillable", "WHAT", NULL,
@@ -272,10 +372,15 @@ void opts_init(struct dt_opts *o)
 	o->results_dir = xstrdup("results");
 	o->timeout_mul = 1.0;
 	o->iterations = 1;
-	o->target = xstrdup("dir");
+	o->target = xstrdup("dmapfs");
 	o->grace = 5.0;
 	o->kmsg = true;
 	o->progress = PROGRESS_AUTO;
+	o->client = xstrdup("reference");
+	o->host_reserve = xstrdup("on");
+	o->host_fault = xstrdup("hang");
+	o->slots = 128;
+	o->host_size = 1ULL << 30;
 }
 
 void opts_free(struct dt_opts *o)
@@ -288,6 +393,13 @@ void opts_free(struct dt_opts *o)
 	for (i = 0; i < o->nr_params; i++)
 		free(o->params[i]);
 	free(o->params);
+	for (i = 0; i < o->nr_injects; i++)
+		free(o->injects[i]);
+	free(o->injects);
+	free(o->client);
+	free(o->host_reserve);
+	free(o->host_fault);
+	free(o->dmapfs);
 	free(o->config_file);
 	free(o->results_dir);
 	free(o->exclude_file);
@@ -482,6 +594,7 @@ void opts_usage(FILE *out)
 "Settings may also come from a config file of 'key = value' lines, keys\n"
 "being the long option names (results-dir, exclude, timeout-mul, iterations,\n"
 "seed, target, dir, grace, on-unkillable, kmsg, allow-fill, progress,\n"
+"client, host-reserve, host-fault, inject, slots, host-size, dmapfs,\n"
 "verbose, param). The command line wins over the file, the file over the\n"
 "defaults. 'param' may be given several times.\n"
 "\n"

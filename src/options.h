@@ -49,6 +49,16 @@ struct dt_opts {
 	enum dt_progress_mode progress;
 	char **params;			/* "key=value", NULL-terminated */
 	int nr_params;
+
+	/* the dmapfs target */
+	char *client;			/* reference | legacy */
+	char *host_reserve;		/* on | off */
+	char *host_fault;		/* hang | die */
+	char **injects;			/* NULL-terminated */
+	int nr_injects;
+	unsigned int slots;		/* DAX window slots of 2 MiB */
+	uint64_t host_size;		/* size-limited host fs, bytes */
+	char *dmapfs;			/* the dmapfs binary, NULL: find it */
 };
 
 void opts_init(struct dt_opts *o);

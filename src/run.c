@@ -268,6 +268,10 @@ static void run_one(struct runner *rn, const struct plan_item *it, int iter)
 	if ((r->verdict == DT_HANG || out.obs.unkillable) &&
 	    rn->target.ops->abort)
 		rn->target.ops->abort(&rn->target);
+	/* a hung or dead target must be back before its files can go */
+	if (r->verdict == DT_HANG || r->target_died || out.obs.unkillable)
+		restart_target(rn, r->target_died ? "target died" :
+						    "case hung");
 	/* files the case asked us to remove, then its scratch directory */
 	for (i = 0; i < out.nr_files; i++)
 		if (remove_tree_bounded(out.files[i], WORKDIR_CLEANUP_TIMEOUT))
@@ -278,9 +282,6 @@ static void run_one(struct runner *rn, const struct plan_item *it, int iter)
 	    wp.log)
 		fprintf(wp.log, "could not remove scratch directory %s\n",
 			workdir);
-	if (r->verdict == DT_HANG || r->target_died || out.obs.unkillable)
-		restart_target(rn, r->target_died ? "target died" :
-						    "case hung");
 	if (wp.log)
 		fclose(wp.log);
 	if (full_fd >= 0)
@@ -297,12 +298,24 @@ static int target_start(struct runner *rn, char *err, size_t errsz)
 {
 	const struct dt_target_ops *ops = target_find(rn->o->target);
 
+	/*
+	 * Without root there is no loop mount and no FUSE mount of our own:
+	 * run on a plain directory, and the cases that need the size-limited
+	 * host file system SKIP saying so.
+	 */
+	if (ops == &dt_target_dmapfs && geteuid() != 0) {
+		printf("# the dmapfs target needs root: using --target dir\n");
+		ops = &dt_target_dir;
+	}
+
 	if (!ops) {
 		snprintf(err, errsz, "unknown target '%s'", rn->o->target);
 		return -1;
 	}
 	memset(&rn->target, 0, sizeof(rn->target));
 	rn->target.ops = ops;
+	snprintf(rn->target.log_dir, sizeof(rn->target.log_dir), "%s",
+		 rn->run.dir);
 	if (ops->setup(&rn->target, rn->o, err, errsz) < 0) {
 		if (ops->teardown)
 			ops->teardown(&rn->target);
@@ -378,14 +391,19 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 	snprintf(rn.run.results_dir, sizeof(rn.run.results_dir), "%s",
 		 o->results_dir);
 
-	if (target_start(&rn, err, sizeof(err)) < 0) {
+	if (results_open(&rn.run, err, sizeof(err)) < 0) {
 		fprintf(stderr, "dmaptest: %s\n", err);
 		goto out_procs;
 	}
-	if (results_open(&rn.run, err, sizeof(err)) < 0) {
-		fprintf(stderr, "dmaptest: %s\n", err);
+	if (target_start(&rn, err, sizeof(err)) < 0) {
+		fprintf(stderr, "dmaptest: target %s: %s\n", o->target, err);
+		printf("Bail out! target %s: %s\n", o->target, err);
+		rn.run.status = "target-failed";
+		rn.run.end = now_real();
+		results_update(&rn.run);
 		goto out_target;
 	}
+	results_update(&rn.run);
 
 	printf("TAP version 13\n");
 	printf("# dmaptest %s, run %s, seed %llu, target %s (%s)\n",

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* target.c - the table of targets */
+#include <dirent.h>
+#include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +12,13 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "bounded.h"
 #include "dt_case.h"
 
 #include "target.h"
 
 static const struct dt_target_ops *const targets[] = {
+	&dt_target_dmapfs,
 	&dt_target_dir,
 	NULL,
 };
@@ -77,4 +82,26 @@ unsigned int target_detect_features(const char *root)
 			features |= DT_FEAT_COUNTERS;
 	}
 	return features;
+}
+
+void target_remove_stale(const char *parent)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(parent);
+	int pid;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (sscanf(de->d_name, "dmaptest.%d.", &pid) != 1 ||
+		    pid == getpid())
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;	/* its runner is still there */
+		if (snprintf(path, sizeof(path), "%s/%s", parent, de->d_name) <
+		    (int)sizeof(path))
+			remove_tree_bounded(path, 30.0);
+	}
+	closedir(d);
 }

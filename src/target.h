@@ -41,6 +41,7 @@ struct dt_target {
 	const struct dt_target_ops *ops;
 	char root[PATH_MAX];		/* where scratch directories go */
 	unsigned int features;		/* enum dt_feature bits */
+	char log_dir[PATH_MAX];		/* the run folder, for daemon logs */
 	void *priv;
 };
 
@@ -55,5 +56,12 @@ unsigned int target_detect_features(const char *root);
 int target_free_bytes(const struct dt_target *t, uint64_t *out);
 
 extern const struct dt_target_ops dt_target_dir;
+extern const struct dt_target_ops dt_target_dmapfs;
+
+/*
+ * Scratch folders are named dmaptest.<runner pid>.XXXXXX: remove those
+ * under parent whose runner is gone (a killed run left them).
+ */
+void target_remove_stale(const char *parent);
 
 #endif

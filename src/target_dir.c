@@ -25,32 +25,6 @@ struct dir_priv {
 	char base[PATH_MAX];
 };
 
-/*
- * Scratch folders are named dmaptest.<runner pid>.XXXXXX: one whose
- * runner is gone was left by a killed run, and goes now.
- */
-static void remove_stale(const char *parent)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir(parent);
-	int pid;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (sscanf(de->d_name, "dmaptest.%d.", &pid) != 1 ||
-		    pid == getpid())
-			continue;
-		if (kill(pid, 0) == 0 || errno != ESRCH)
-			continue;	/* its runner is still there */
-		if (snprintf(path, sizeof(path), "%s/%s", parent, de->d_name) <
-		    (int)sizeof(path))
-			remove_tree_bounded(path, 30.0);
-	}
-	closedir(d);
-}
-
 static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 		     char *err, size_t errsz)
 {
@@ -75,7 +49,7 @@ static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 	} else {
 		parent = tmp && *tmp ? tmp : "/tmp";
 	}
-	remove_stale(parent);
+	target_remove_stale(parent);
 	snprintf(p->base, sizeof(p->base), "%s/dmaptest.%d.XXXXXX", parent,
 		 (int)getpid());
 	if (!mkdtemp(p->base)) {

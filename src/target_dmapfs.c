@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * target_dmapfs.c - the default target: dmapfs over a size-limited host
+ * file system, all inside a private mount namespace.
+ *
+ * The runner enters a mount namespace of its own, loop-mounts a fresh
+ * ext4 image (not tmpfs: tmpfs allocates on read faults) as the "host
+ * shared directory", and starts dmapfs on it. The image file is unlinked
+ * once mounted and the loop device clears itself on unmount, so a runner
+ * killed with SIGKILL takes the namespace, its mounts and the loop device
+ * with it. After a hang the FUSE connection is aborted through fusectl and
+ * a fresh dmapfs is started on the same host file system.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bounded.h"
+#include "dt_case.h"
+#include "options.h"
+#include "procs.h"
+#include "require.h"
+#include "target.h"
+#include "util.h"
+
+#define READY_TIMEOUT 15.0
+#define STOP_TIMEOUT 5.0
+#define FUSECTL "/sys/fs/fuse/connections"
+
+struct dmapfs_priv {
+	const struct dt_opts *o;
+	char base[PATH_MAX - 64];	/* dmaptest.<pid>.XXXXXX */
+	char host[PATH_MAX];		/* the ext4 mount */
+	char share[PATH_MAX];		/* host/share: dmapfs's backing dir */
+	char mnt[PATH_MAX];		/* the dmapfs mount */
+	char log[PATH_MAX];		/* dmapfs's log file */
+	char bin[PATH_MAX];
+	bool host_mounted;
+	pid_t pid;			/* dmapfs, 0 when not running */
+	dev_t dev;			/* of the dmapfs mount: fusectl id */
+	int status;			/* of the last dmapfs that ended */
+	bool ended;
+	int starts;
+};
+
+/* Run argv to completion with its output in the log; 0 on exit 0. */
+static int run_cmd(struct dmapfs_priv *p, char *const argv[])
+{
+	int status, fd;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		fd = open(p->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			  0644);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+}
+
+static int find_binary(struct dmapfs_priv *p, char *err, size_t errsz)
+{
+	char exe[PATH_MAX - 64], *slash;
+	const char *env = getenv("DMAPFS");
+	ssize_t n;
+
+	if (p->o->dmapfs || (env && *env)) {
+		snprintf(p->bin, sizeof(p->bin), "%s",
+			 p->o->dmapfs ? p->o->dmapfs : env);
+		if (access(p->bin, X_OK)) {
+			snprintf(err, errsz, "dmapfs binary %s: %s", p->bin,
+				 strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			/* the build tree, then an installed bindir */
+			snprintf(p->bin, sizeof(p->bin), "%s/dmapfs/dmapfs", exe);
+			if (!access(p->bin, X_OK))
+				return 0;
+			snprintf(p->bin, sizeof(p->bin), "%s/dmapfs", exe);
+			if (!access(p->bin, X_OK))
+				return 0;
+		}
+	}
+	snprintf(p->bin, sizeof(p->bin), "dmapfs");
+	if (cmd_on_path("dmapfs", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"))
+		return 0;
+	snprintf(err, errsz, "dmapfs binary not found next to dmaptest or on PATH (use --dmapfs PATH or --target dir)");
+	return -1;
+}
+
+/* The last line dmapfs wrote, for an error message. */
+static void last_log_line(struct dmapfs_priv *p, char *buf, size_t size)
+{
+	char *text = read_file(p->log, 1 << 16, NULL), *nl;
+
+	buf[0] = '\0';
+	if (!text)
+		return;
+	strtrim(text);
+	nl = strrchr(text, '\n');
+	snprintf(buf, size, "%s", nl ? nl + 1 : text);
+	free(text);
+}
+
+static void reap_dmapfs(struct dmapfs_priv *p, bool block)
+{
+	int status;
+
+	if (!p->pid)
+		return;
+	if (waitpid(p->pid, &status, block ? 0 : WNOHANG) == p->pid) {
+		procs_unignore(p->pid);
+		p->pid = 0;
+		p->status = status;
+		p->ended = true;
+	}
+}
+
+static int start_dmapfs(struct dmapfs_priv *p, char *err, size_t errsz)
+{
+	const struct dt_opts *o = p->o;
+	char slots[16], ready_fd[16], line[256];
+	char *argv[64];
+	int ready[2], argc = 0, i, n;
+	struct pollfd pfd;
+	struct stat st;
+	pid_t pid;
+
+	if (pipe2(ready, O_CLOEXEC) < 0) {
+		snprintf(err, errsz, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(slots, sizeof(slots), "%u", o->slots);
+	snprintf(ready_fd, sizeof(ready_fd), "%d", ready[1]);
+	argv[argc++] = p->bin;
+	argv[argc++] = "--slots";
+	argv[argc++] = slots;
+	argv[argc++] = "--client";
+	argv[argc++] = o->client;
+	argv[argc++] = "--host-reserve";
+	argv[argc++] = o->host_reserve;
+	argv[argc++] = "--host-fault";
+	argv[argc++] = o->host_fault;
+	for (i = 0; i < o->nr_injects && argc < 56; i++) {
+		argv[argc++] = "--inject";
+		argv[argc++] = o->injects[i];
+	}
+	argv[argc++] = "--ready-fd";
+	argv[argc++] = ready_fd;
+	argv[argc++] = "--die-with-parent";
+	argv[argc++] = p->share;
+	argv[argc++] = p->mnt;
+	argv[argc] = NULL;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(ready[0]);
+		close(ready[1]);
+		snprintf(err, errsz, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int fd = open(p->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			      0644);
+
+		/* its own group: a terminal's ^C is for the runner */
+		setpgid(0, 0);
+		for (i = 1; i < NSIG; i++)
+			signal(i, SIG_DFL);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		fcntl(ready[1], F_SETFD, 0);	/* keep it across exec */
+		execv(p->bin, argv);
+		fprintf(stderr, "exec %s: %s\n", p->bin, strerror(errno));
+		_exit(127);
+	}
+	close(ready[1]);
+	p->pid = pid;
+	p->ended = false;
+	p->starts++;
+	procs_ignore(pid);
+
+	pfd.fd = ready[0];
+	pfd.events = POLLIN;
+	n = poll(&pfd, 1, (int)(READY_TIMEOUT * 1000));
+	if (n > 0)
+		n = read(ready[0], line, sizeof(line) - 1);
+	close(ready[0]);
+	if (n <= 0 || strncmp(line, "ready", 5)) {
+		char last[256];
+
+		kill(pid, SIGKILL);
+		reap_dmapfs(p, true);
+		last_log_line(p, last, sizeof(last));
+		snprintf(err, errsz, "dmapfs did not start%s%s",
+			 last[0] ? ": " : " (no output)", last);
+		return -1;
+	}
+	if (stat(p->mnt, &st) < 0) {
+		snprintf(err, errsz, "dmapfs mount %s: %s", p->mnt,
+			 strerror(errno));
+		return -1;
+	}
+	p->dev = st.st_dev;
+	return 0;
+}
+
+/* Break the FUSE connection: every request waiting on it fails. */
+static void abort_connection(struct dmapfs_priv *p)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!p->dev)
+		return;
+	snprintf(path, sizeof(path), FUSECTL "/%u/abort", minor(p->dev));
+	/* fusectl is often not mounted; in our namespace we may */
+	if (access(path, F_OK))
+		mount("fusectl", FUSECTL, "fusectl", 0, NULL);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, "1", 1) < 0) {
+		/* the connection is already gone */
+	}
+	close(fd);
+}
+
+/* Stop dmapfs without ever blocking on it. */
+static void stop_dmapfs(struct dmapfs_priv *p, bool force)
+{
+	double end;
+
+	if (!p->pid) {
+		umount2(p->mnt, MNT_DETACH);
+		return;
+	}
+	if (force) {
+		abort_connection(p);
+		umount2(p->mnt, MNT_DETACH);
+		kill(p->pid, SIGKILL);
+	} else {
+		kill(p->pid, SIGTERM);
+	}
+	end = now_mono() + STOP_TIMEOUT;
+	while (p->pid && now_mono() < end) {
+		reap_dmapfs(p, false);
+		if (p->pid)
+			usleep(10000);
+	}
+	if (p->pid) {
+		abort_connection(p);
+		kill(p->pid, SIGKILL);
+		end = now_mono() + STOP_TIMEOUT;
+		while (p->pid && now_mono() < end) {
+			reap_dmapfs(p, false);
+			if (p->pid)
+				usleep(10000);
+		}
+	}
+	umount2(p->mnt, MNT_DETACH);
+	p->dev = 0;
+}
+
+static int make_host(struct dmapfs_priv *p, char *err, size_t errsz)
+{
+	char img[PATH_MAX + 16], size[32], opts[64];
+	char *mkfs[] = { "mkfs.ext4", "-q", "-F", "-m", "0", "-E",
+			 "nodiscard,lazy_itable_init=1,lazy_journal_init=1",
+			 img, size, NULL };
+	char *mnt[] = { "mount", "-t", "ext4", "-o", opts, img, p->host,
+			NULL };
+	int fd;
+
+	snprintf(img, sizeof(img), "%s/host.img", p->base);
+	snprintf(size, sizeof(size), "%lluk",
+		 (unsigned long long)(p->o->host_size >> 10));
+	snprintf(opts, sizeof(opts), "loop");
+	fd = open(img, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || ftruncate(fd, p->o->host_size) < 0) {
+		snprintf(err, errsz, "host image %s: %s", img, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (run_cmd(p, mkfs) < 0) {
+		snprintf(err, errsz, "mkfs.ext4 of the host image failed (see %s)",
+			 p->log);
+		unlink(img);
+		return -1;
+	}
+	if (mkdir(p->host, 0755) < 0 || run_cmd(p, mnt) < 0) {
+		snprintf(err, errsz, "loop mount of the host image failed (see %s)",
+			 p->log);
+		unlink(img);
+		return -1;
+	}
+	p->host_mounted = true;
+	/* the loop device holds it now; nothing stays on disk */
+	unlink(img);
+	if (mkdir(p->share, 0755) < 0) {
+		snprintf(err, errsz, "%s: %s", p->share, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int dmapfs_setup(struct dt_target *t, const struct dt_opts *o,
+			char *err, size_t errsz)
+{
+	struct dmapfs_priv *p = xcalloc(1, sizeof(*p));
+	const char *tmp = getenv("TMPDIR");
+
+	t->priv = p;
+	p->o = o;
+	if (geteuid() != 0) {
+		snprintf(err, errsz, "the dmapfs target needs root (it mounts a loop ext4 and a FUSE file system); use --target dir to test a directory");
+		return -1;
+	}
+	if (find_binary(p, err, errsz) < 0)
+		return -1;
+	/* a namespace of our own: our mounts die with us */
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		snprintf(err, errsz, "cannot make a private mount namespace: %s",
+			 strerror(errno));
+		return -1;
+	}
+	target_remove_stale(tmp && *tmp ? tmp : "/tmp");
+	snprintf(p->base, sizeof(p->base), "%s/dmaptest.%d.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp", (int)getpid());
+	if (!mkdtemp(p->base)) {
+		snprintf(err, errsz, "cannot create %s: %s", p->base,
+			 strerror(errno));
+		return -1;
+	}
+	snprintf(p->host, sizeof(p->host), "%s/host", p->base);
+	snprintf(p->share, sizeof(p->share), "%s/host/share", p->base);
+	snprintf(p->mnt, sizeof(p->mnt), "%s/mnt", p->base);
+	if (t->log_dir[0])
+		snprintf(p->log, sizeof(p->log), "%.*s/dmapfs.log",
+			 PATH_MAX - 64, t->log_dir);
+	else
+		snprintf(p->log, sizeof(p->log), "%s/dmapfs.log", p->base);
+	if (mkdir(p->mnt, 0755) < 0) {
+		snprintf(err, errsz, "%s: %s", p->mnt, strerror(errno));
+		return -1;
+	}
+	if (make_host(p, err, errsz) < 0)
+		return -1;
+	if (start_dmapfs(p, err, errsz) < 0)
+		return -1;
+	snprintf(t->root, sizeof(t->root), "%s", p->mnt);
+	t->features = DT_FEAT_FUSE | DT_FEAT_DAX | DT_FEAT_COUNTERS |
+		      DT_FEAT_SIZE_LIMITED | DT_FEAT_FILL;
+	return 0;
+}
+
+static int dmapfs_check(struct dt_target *t, char *why, size_t size)
+{
+	struct dmapfs_priv *p = t->priv;
+	char last[256];
+
+	reap_dmapfs(p, false);
+	if (p->pid)
+		return 0;
+	last_log_line(p, last, sizeof(last));
+	if (WIFSIGNALED(p->status))
+		snprintf(why, size, "dmapfs was killed by SIG%s%s%s",
+			 sigabbrev_np(WTERMSIG(p->status)) ?: "?",
+			 last[0] ? "; its last words: " : "", last);
+	else
+		snprintf(why, size, "dmapfs exited with status %d%s%s",
+			 WEXITSTATUS(p->status),
+			 last[0] ? "; its last words: " : "", last);
+	return -1;
+}
+
+static void dmapfs_abort(struct dt_target *t)
+{
+	struct dmapfs_priv *p = t->priv;
+
+	abort_connection(p);
+}
+
+static int dmapfs_restart(struct dt_target *t, char *err, size_t errsz)
+{
+	struct dmapfs_priv *p = t->priv;
+
+	stop_dmapfs(p, true);
+	return start_dmapfs(p, err, errsz);
+}
+
+static void dmapfs_teardown(struct dt_target *t)
+{
+	struct dmapfs_priv *p = t->priv;
+
+	if (!p)
+		return;
+	stop_dmapfs(p, false);
+	if (p->host_mounted)
+		umount2(p->host, MNT_DETACH);
+	if (p->base[0]) {
+		rmdir(p->mnt);
+		rmdir(p->host);
+		if (!strncmp(p->log, p->base, strlen(p->base)))
+			unlink(p->log);
+		rmdir(p->base);
+	}
+	free(p);
+	t->priv = NULL;
+}
+
+static char *dmapfs_describe(struct dt_target *t)
+{
+	struct dmapfs_priv *p = t->priv;
+	const struct dt_opts *o = p->o;
+	json_object *j = json_object_new_object(), *a;
+	char *s;
+	int i;
+
+	json_object_object_add(j, "name", json_object_new_string("dmapfs"));
+	json_object_object_add(j, "root", json_object_new_string(t->root));
+	json_object_object_add(j, "binary", json_object_new_string(p->bin));
+	json_object_object_add(j, "host_fs", json_object_new_string("ext4 on loop"));
+	json_object_object_add(j, "host_size",
+			       json_object_new_uint64(o->host_size));
+	json_object_object_add(j, "slots", json_object_new_int(o->slots));
+	json_object_object_add(j, "client", json_object_new_string(o->client));
+	json_object_object_add(j, "host_reserve",
+			       json_object_new_string(o->host_reserve));
+	json_object_object_add(j, "host_fault",
+			       json_object_new_string(o->host_fault));
+	a = json_object_new_array();
+	for (i = 0; i < o->nr_injects; i++)
+		json_object_array_add(a, json_object_new_string(o->injects[i]));
+	json_object_object_add(j, "inject", a);
+	json_object_object_add(j, "log", json_object_new_string(p->log));
+	s = xstrdup(json_object_to_json_string(j));
+	json_object_put(j);
+	return s;
+}
+
+const struct dt_target_ops dt_target_dmapfs = {
+	.version = DT_TARGET_OPS_VERSION,
+	.name = "dmapfs",
+	.setup = dmapfs_setup,
+	.check = dmapfs_check,
+	.abort = dmapfs_abort,
+	.restart = dmapfs_restart,
+	.teardown = dmapfs_teardown,
+	.describe = dmapfs_describe,
+};
