@@ -166,7 +166,9 @@ void decide_verdict(const struct case_observation *obs,
 {
 	memset(out, 0, sizeof(*out));
 
-	if (obs->hang != HANG_NONE) {
+	if (obs->target_died) {
+		decide_ending(obs, out);
+	} else 	if (obs->hang != HANG_NONE) {
 		if (obs->hang == HANG_TIMEOUT)
 			set(out, DT_HANG, "timed out after %.0f s",
 			    obs->hang_seconds);

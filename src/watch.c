@@ -22,6 +22,7 @@
 
 #define TICK_MS 50		/* watchdog resolution */
 #define MAX_TASKS 1024
+#define TARGET_CHECK_S 0.5	/* how often to ask whether the target lives */
 
 void watch_out_init(struct watch_out *out)
 {
@@ -301,7 +302,7 @@ int watch_case(const struct watch_params *wp, struct case_result *r,
 	struct kmsg km = { .fd = -1 };
 	int pipefd[2], pidfd = -1, ret = -1;
 	uint64_t last_beats = 0;
-	double t0, last_change, deadline;
+	double t0, last_change, deadline, last_check = 0;
 	pid_t pid, runner = getpid();
 	siginfo_t si;
 
@@ -361,6 +362,19 @@ int watch_case(const struct watch_params *wp, struct case_result *r,
 		if (beats != last_beats) {
 			last_beats = beats;
 			last_change = now;
+		}
+		if (wp->target && wp->target->ops->check &&
+		    now - last_check >= TARGET_CHECK_S) {
+			last_check = now;
+			if (wp->target->ops->check(wp->target, obs->target_reason,
+						   sizeof(obs->target_reason)) < 0) {
+				obs->target_died = true;
+				log_line(wp->log, t0, wp->verbose,
+					 "target died: %s; ending the case",
+					 obs->target_reason);
+				kill_group(wp, &g, pidfd, out, t0);
+				break;
+			}
 		}
 		if (pfd[2].revents) {
 			obs->interrupted = true;
@@ -433,7 +447,7 @@ int watch_case(const struct watch_params *wp, struct case_result *r,
 			     obs->kmsg_first, sizeof(obs->kmsg_first));
 		kmsg_close(&km);
 	}
-	if (wp->target && wp->target->ops->check &&
+	if (!obs->target_died && wp->target && wp->target->ops->check &&
 	    wp->target->ops->check(wp->target, obs->target_reason,
 				   sizeof(obs->target_reason)) < 0)
 		obs->target_died = true;
