@@ -215,6 +215,27 @@ static int set_choice(char **dst, const char *what, const char *v,
 	return -1;
 }
 
+static int set_resume(struct dt_opts *o, const char *v, char *err,
+		      size_t errsz)
+{
+	return set_str(&o->resume, v);
+}
+
+static int set_resume_reason(struct dt_opts *o, const char *v, char *err,
+			     size_t errsz)
+{
+	return set_str(&o->resume_reason, v);
+}
+
+static int set_mount(struct dt_opts *o, const char *v, char *err,
+		     size_t errsz)
+{
+	if (!*v)
+		return ERR("mount: empty path");
+	set_str(&o->target, "dir");
+	return set_str(&o->dir, v);
+}
+
 static int set_client(struct dt_opts *o, const char *v, char *err,
 		      size_t errsz)
 {
@@ -336,6 +357,12 @@ static const struct opt_def opt_defs[] = {
 	  "dmapfs: size of the loop ext4 host file system (default 1G)" },
 	{ "dmapfs", 0, "dmapfs", "PATH", NULL, set_dmapfs,
 	  "dmapfs: the daemon binary (default: next to dmaptest)" },
+	{ "mount", 'm', "mount", "PATH", NULL, set_mount,
+	  "test the file system mounted at PATH (a scratch folder under it)" },
+	{ "resume", 0, NULL, "RUN_DIR", NULL, set_resume,
+	  "continue a run whose runner died: its running case FAILs, the rest run" },
+	{ "resume-reason", 0, NULL, "TEXT", NULL, set_resume_reason,
+	  "with --resume: what killed the runner (goes into the verdict)" },
 	{ "grace", 0, "grace", "SEC", NULL, set_grace,
 	  "how long killed tasks may take to go (default 5)" },
 	{ "on-unkillable", 0, "on-unkillable", "WHAT", NULL,
@@ -400,6 +427,8 @@ void opts_free(struct dt_opts *o)
 	free(o->host_reserve);
 	free(o->host_fault);
 	free(o->dmapfs);
+	free(o->resume);
+	free(o->resume_reason);
 	free(o->config_file);
 	free(o->results_dir);
 	free(o->exclude_file);
@@ -543,7 +572,7 @@ int opts_parse(struct dt_opts *o, int argc, char **argv, char *err,
 	o->selection = xcalloc(o->nr_selection + 1, sizeof(char *));
 	for (i = 0; i < (unsigned int)o->nr_selection; i++)
 		o->selection[i] = xstrdup(argv[optind + i]);
-	if (o->command == CMD_RUN && !o->nr_selection) {
+	if (o->command == CMD_RUN && !o->nr_selection && !o->resume) {
 		snprintf(err, errsz,
 			 "run: nothing selected (try 'dmaptest run all')");
 		goto out;
@@ -594,7 +623,7 @@ void opts_usage(FILE *out)
 "Settings may also come from a config file of 'key = value' lines, keys\n"
 "being the long option names (results-dir, exclude, timeout-mul, iterations,\n"
 "seed, target, dir, grace, on-unkillable, kmsg, allow-fill, progress,\n"
-"client, host-reserve, host-fault, inject, slots, host-size, dmapfs,\n"
+"mount, client, host-reserve, host-fault, inject, slots, host-size, dmapfs,\n"
 "verbose, param). The command line wins over the file, the file over the\n"
 "defaults. 'param' may be given several times.\n"
 "\n"

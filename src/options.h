@@ -46,6 +46,8 @@ struct dt_opts {
 	bool stop_on_unkillable;
 	bool kmsg;			/* scan and mark the kernel log */
 	bool allow_fill;		/* cases may fill the target's host fs */
+	char *resume;			/* run folder to continue */
+	char *resume_reason;		/* why its runner died */
 	enum dt_progress_mode progress;
 	char **params;			/* "key=value", NULL-terminated */
 	int nr_params;

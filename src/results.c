@@ -51,10 +51,28 @@ int results_open(struct run_info *run, char *err, size_t errsz)
 	return results_update(run);
 }
 
+char *result_id(const struct dt_case *tc, const struct dt_variant *v,
+		int iteration, int iterations)
+{
+	if (iterations > 1)
+		return v ? xasprintf("%s/%s#%d", tc->name, v->name, iteration)
+			 : xasprintf("%s#%d", tc->name, iteration);
+	return v ? xasprintf("%s/%s", tc->name, v->name) : xstrdup(tc->name);
+}
+
 struct case_result *results_add(struct run_info *run,
 				const struct dt_case *tc,
 				const struct dt_variant *v, int iteration,
 				int iterations)
+{
+	return results_add_id(run, tc, v, iteration,
+			      result_id(tc, v, iteration, iterations));
+}
+
+struct case_result *results_add_id(struct run_info *run,
+				   const struct dt_case *tc,
+				   const struct dt_variant *v, int iteration,
+				   char *id)
 {
 	struct case_result *r;
 	char *dir;
@@ -66,12 +84,7 @@ struct case_result *results_add(struct run_info *run,
 	r->tcase = tc;
 	r->variant = v;
 	r->iteration = iteration;
-	if (iterations > 1)
-		r->id = v ? xasprintf("%s/%s#%d", tc->name, v->name, iteration)
-			  : xasprintf("%s#%d", tc->name, iteration);
-	else
-		r->id = v ? xasprintf("%s/%s", tc->name, v->name)
-			  : xstrdup(tc->name);
+	r->id = id;
 	/* folder name: '/' and '#' become '.' */
 	dir = xstrdup(r->id);
 	for (char *p = dir; *p; p++)
@@ -295,6 +308,10 @@ char *results_run_json(const struct run_info *run)
 				       json_tokener_parse(run->target_json));
 	json_object_object_add(root, "planned",
 			       json_object_new_int(run->planned));
+	a = json_object_new_array();
+	for (i = 0; i < run->nr_plan; i++)
+		json_object_array_add(a, jstr(run->plan_ids[i]));
+	json_object_object_add(root, "plan", a);
 	json_object_object_add(root, "current", jstr(run->current));
 
 	s = json_object_new_object();
@@ -514,6 +531,11 @@ void results_free(struct run_info *run)
 		free(r->reason);
 	}
 	free(run->results);
+	for (i = 0; i < run->nr_plan; i++)
+		free(run->plan_ids[i]);
+	free(run->plan_ids);
+	run->plan_ids = NULL;
+	run->nr_plan = 0;
 	free(run->id);
 	free(run->target_json);
 	free(run->current);

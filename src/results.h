@@ -51,17 +51,27 @@ struct run_info {
 	const struct dt_opts *opts;
 	char *target_json;	/* the target's description, as JSON */
 	char *current;		/* id of the case running now, or NULL */
+	char **plan_ids;		/* every planned case id, in order */
+	int nr_plan;
 	struct case_result *results;
 	int nr_results;		/* the last may still be running */
 	int nr_done;		/* finished ones: the summaries show these */
 };
 
+/* "case[/variant][#iteration]" */
+char *result_id(const struct dt_case *tc, const struct dt_variant *v,
+		int iteration, int iterations);
 /* Create the run folder and point RESULTS/latest at it. */
 int results_open(struct run_info *run, char *err, size_t errsz);
 struct case_result *results_add(struct run_info *run,
 				const struct dt_case *tc,
 				const struct dt_variant *v, int iteration,
 				int iterations);
+/* The same with the id given (taking it over). */
+struct case_result *results_add_id(struct run_info *run,
+				   const struct dt_case *tc,
+				   const struct dt_variant *v, int iteration,
+				   char *id);
 void result_add_metric(struct case_result *r, const char *key,
 		       const char *value);
 /* Path of a file inside the case's folder (created on first use). */

@@ -15,6 +15,7 @@
 #include "progress.h"
 #include "require.h"
 #include "results.h"
+#include "resume.h"
 #include "run.h"
 #include "select.h"
 #include "target.h"
@@ -76,10 +77,19 @@ static uint64_t default_seed(void)
 	return s % 1000000000000ULL;	/* short enough to type */
 }
 
+/* one case, variant and iteration to run */
+struct step {
+	const struct plan_item *item;
+	int iteration;
+	char *id;
+};
+
 struct runner {
 	struct dt_opts *o;
 	struct run_info run;
 	struct plan plan;
+	struct step *steps;
+	int nr_steps;
 	struct dt_target target;
 	bool target_up;
 	struct utsname uts;
@@ -143,8 +153,10 @@ static void restart_target(struct runner *rn, const char *why)
 	}
 }
 
-static void run_one(struct runner *rn, const struct plan_item *it, int iter)
+static void run_one(struct runner *rn, const struct step *step)
 {
+	const struct plan_item *it = step->item;
+	int iter = step->iteration;
 	struct dt_opts *o = rn->o;
 	const struct dt_case *tc = it->tcase;
 	struct case_result *r;
@@ -159,7 +171,7 @@ static void run_one(struct runner *rn, const struct plan_item *it, int iter)
 	double t0;
 	int full_fd, i;
 
-	r = results_add(&rn->run, tc, it->variant, iter, o->iterations);
+	r = results_add_id(&rn->run, tc, it->variant, iter, xstrdup(step->id));
 	rn->index++;
 	r->start = now_real();
 	t0 = now_mono();
@@ -360,16 +372,82 @@ static void print_summary(struct runner *rn)
 	fflush(stdout);
 }
 
+static void add_step(struct runner *rn, const struct plan_item *it, int iter,
+		     char *id)
+{
+	rn->steps = xrealloc(rn->steps, (rn->nr_steps + 1) * sizeof(*rn->steps));
+	rn->steps[rn->nr_steps].item = it;
+	rn->steps[rn->nr_steps].iteration = iter;
+	rn->steps[rn->nr_steps].id = id;
+	rn->nr_steps++;
+}
+
+/* The selection times the iterations; the plan of run.json. */
+static void plan_steps(struct runner *rn)
+{
+	int i, iter;
+
+	for (iter = 1; iter <= rn->o->iterations; iter++)
+		for (i = 0; i < rn->plan.nr; i++) {
+			const struct plan_item *it = &rn->plan.items[i];
+
+			add_step(rn, it, iter, result_id(it->tcase, it->variant,
+							 iter, rn->o->iterations));
+		}
+	rn->run.plan_ids = xcalloc(rn->nr_steps + 1, sizeof(char *));
+	for (i = 0; i < rn->nr_steps; i++)
+		rn->run.plan_ids[i] = xstrdup(rn->steps[i].id);
+	rn->run.nr_plan = rn->nr_steps;
+	rn->run.planned = rn->nr_steps;
+}
+
+/* The rest of a resumed run: planned, not done, not the dead one. */
+static int resume_steps(struct runner *rn, char *err, size_t errsz)
+{
+	const struct dt_variant *v;
+	const struct dt_case *tc;
+	int i, j, iter;
+
+	if (resume_load(&rn->run, rn->o->resume, rn->o->resume_reason, err,
+			errsz) < 0)
+		return -1;
+	for (i = 0; i < rn->run.nr_plan; i++) {
+		const char *id = rn->run.plan_ids[i];
+
+		if (resume_is_done(&rn->run, id))
+			continue;
+		if (parse_case_id(id, &tc, &v, &iter) < 0) {
+			snprintf(err, errsz, "resume: unknown case '%s' in the plan",
+				 id);
+			return -1;
+		}
+		for (j = 0; j < rn->plan.nr; j++)
+			if (rn->plan.items[j].tcase == tc &&
+			    rn->plan.items[j].variant == v)
+				break;
+		if (j == rn->plan.nr) {
+			snprintf(err, errsz, "resume: case '%s' is not known", id);
+			return -1;
+		}
+		add_step(rn, &rn->plan.items[j], iter, xstrdup(id));
+	}
+	return 0;
+}
+
 int run_command(struct dt_opts *o, int argc, char **argv)
 {
 	struct runner rn;
 	char err[1024];
-	int counts[DT_NR_VERDICTS], excluded, i, iter, status = 3;
+	int counts[DT_NR_VERDICTS], excluded, i, status = 3;
 
 	memset(&rn, 0, sizeof(rn));
 	rn.o = o;
-	if (plan_build(&rn.plan, dt_cases, o->selection, o->nr_selection,
-		       o->exclude_file, err, sizeof(err)) < 0) {
+	static char *every[] = { "all", "meta" };
+
+	/* a resumed run takes its plan from the run folder */
+	if (plan_build(&rn.plan, dt_cases, o->resume ? every : o->selection,
+		       o->resume ? 2 : o->nr_selection, o->exclude_file, err,
+		       sizeof(err)) < 0) {
 		fprintf(stderr, "dmaptest: %s\n", err);
 		return 2;
 	}
@@ -382,16 +460,29 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 	progress_setup(o->verbose < 0 ? PROGRESS_NONE : o->progress);
 	procs_init();
 
-	rn.run.seed = o->seed_set ? o->seed : default_seed();
-	rn.run.start = now_real();
-	rn.run.planned = rn.plan.nr * o->iterations;
+	if (o->resume) {
+		if (resume_steps(&rn, err, sizeof(err)) < 0) {
+			fprintf(stderr, "dmaptest: %s\n", err);
+			status = 2;
+			goto out_procs;
+		}
+		if (o->seed_set)
+			rn.run.seed = o->seed;
+	} else {
+		plan_steps(&rn);
+		rn.run.seed = o->seed_set ? o->seed : default_seed();
+		rn.run.start = now_real();
+	}
 	rn.run.opts = o;
 	rn.run.argc = argc;
 	rn.run.argv = argv;
 	snprintf(rn.run.results_dir, sizeof(rn.run.results_dir), "%s",
 		 o->results_dir);
 
-	if (results_open(&rn.run, err, sizeof(err)) < 0) {
+	if (o->resume) {
+		rn.run.status = "running";
+		results_update(&rn.run);
+	} else if (results_open(&rn.run, err, sizeof(err)) < 0) {
 		fprintf(stderr, "dmaptest: %s\n", err);
 		goto out_procs;
 	}
@@ -410,19 +501,25 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 	       PACKAGE_VERSION, rn.run.id, (unsigned long long)rn.run.seed,
 	       rn.target.ops->name, rn.target.root);
 	printf("1..%d\n", rn.run.planned);
+	/* a resumed run: what was done before, then the rest */
+	for (i = 0; i < rn.run.nr_results; i++) {
+		char *line = results_tap_line(&rn.run.results[i], i + 1);
+
+		fputs(line, stdout);
+		free(line);
+	}
+	rn.index = rn.run.nr_results;
 	fflush(stdout);
 
-	for (iter = 1; iter <= o->iterations && !stop_signal; iter++) {
-		for (i = 0; i < rn.plan.nr && !stop_signal; i++) {
-			run_one(&rn, &rn.plan.items[i], iter);
-			if (rn.run.results[rn.run.nr_results - 1].unkillable &&
-			    o->stop_on_unkillable) {
-				fprintf(stderr, "# stopping: a case left unkillable tasks (--on-unkillable stop)\n");
-				goto ended;
-			}
+	for (i = 0; i < rn.nr_steps && !stop_signal; i++) {
+		run_one(&rn, &rn.steps[i]);
+		if (rn.run.results[rn.run.nr_results - 1].unkillable &&
+		    o->stop_on_unkillable) {
+			fprintf(stderr, "# stopping: a case left unkillable tasks (--on-unkillable stop)\n");
+			break;
 		}
 	}
-ended:
+
 	rn.run.status = stop_signal ? "interrupted" : "complete";
 	rn.run.end = now_real();
 	results_update(&rn.run);
@@ -441,5 +538,8 @@ out_procs:
 	procs_exit();
 out_plan:
 	plan_free(&rn.plan);
+	for (i = 0; i < rn.nr_steps; i++)
+		free(rn.steps[i].id);
+	free(rn.steps);
 	return status;
 }

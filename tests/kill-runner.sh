@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 res=$T/results
-"$DMAPTEST" run meta-pass meta-fail meta-hang meta-pass --target dir \
+"$DMAPTEST" run meta-pass meta-fail meta-hang --target dir \
 	--dir "$T" -o "$res" --progress none >"$T/tap" 2>&1 &
 runner=$!
 on_exit "kill -9 $runner 2>/dev/null"
@@ -20,7 +20,7 @@ expect_eq "running case before the kill" "$cur" meta-hang
 case_pids=$(pgrep -P "$runner" | tr '\n' ' ')
 kill -9 "$runner"
 wait "$runner" 2>/dev/null
-run=$res/latest
+run=$(readlink -f "$res/latest")
 
 $JSON_GET "$run/run.json" && ok "run.json parses" || bad "run.json does not parse"
 expect_eq "run.json status" "$($JSON_GET "$run/run.json" status)" running
@@ -51,5 +51,20 @@ expect_eq "case processes alive after the kill" "$alive" ""
 "$DMAPTEST" run meta-pass --target dir --dir "$T" -o "$res" --progress none >/dev/null
 expect_eq "stale scratch dirs" "$(find "$T" -maxdepth 1 -name 'dmaptest.*' | wc -l)" 0
 expect_eq "stale cgroups" "$(find /sys/fs/cgroup -maxdepth 2 -name "dmaptest.$runner" 2>/dev/null | wc -l)" 0
+
+# resume the killed run, as the VM launcher does after a guest died:
+# the running case FAILs with the reason, the rest of the plan runs
+"$DMAPTEST" run --resume "$run" --resume-reason "QEMU killed by SIGBUS" \
+	--target dir --dir "$T" --progress none >"$T/tap2" 2>&1
+expect_eq "resume: exit status" "$?" 1
+expect_eq "resume: status" "$($JSON_GET "$run/run.json" status)" complete
+expect_eq "resume: cases" "$($JSON_GET -n "$run/run.json" cases)" 3
+expect_eq "resume: dead case" "$(result_get "$run" meta-hang verdict)" FAIL
+expect_eq "resume: its reason" "$(result_get "$run" meta-hang reason)" "the guest died during this case: QEMU killed by SIGBUS"
+expect_eq "resume: TAP plan" "$(grep -m1 '^1\.\.' "$T/tap2")" "1..3"
+expect_eq "resume: TAP lines" "$(grep -c '^\(not \)\?ok ' "$T/tap2")" 3
+expect_eq "resume: last line" "$(tail -n 1 "$T/tap2")" "1 passed, 2 failed, 0 skipped"
+"$DMAPTEST" run --resume "$T/nowhere" --target dir >/dev/null 2>"$T/err"
+expect_eq "resume of nothing: exit status" "$?" 2
 
 finish

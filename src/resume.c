@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * resume.c - take up a run whose runner died with it (a guest killed
+ * with its VMM, a host reboot): the finished cases are read back from
+ * run.json, the case that was running gets a verdict naming what
+ * happened, and the cases of the original plan not yet run follow.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "resume.h"
+#include "select.h"
+#include "util.h"
+#include "verdict.h"
+
+int parse_case_id(const char *id, const struct dt_case **tcp,
+		  const struct dt_variant **vp, int *iteration)
+{
+	char *copy = xstrdup(id), *hash, *slash;
+	const struct dt_case *const *c;
+	const struct dt_variant *v = NULL;
+	int ret = -1;
+
+	*iteration = 1;
+	hash = strchr(copy, '#');
+	if (hash) {
+		*hash++ = '\0';
+		*iteration = atoi(hash);
+		if (*iteration < 1)
+			goto out;
+	}
+	slash = strchr(copy, '/');
+	if (slash)
+		*slash++ = '\0';
+	for (c = dt_cases; *c; c++)
+		if (!strcmp((*c)->name, copy))
+			break;
+	if (!*c)
+		goto out;
+	if (slash) {
+		for (v = (*c)->variants; v && v->name; v++)
+			if (!strcmp(v->name, slash))
+				break;
+		if (!v || !v->name)
+			goto out;
+	}
+	*tcp = *c;
+	*vp = v;
+	ret = 0;
+out:
+	free(copy);
+	return ret;
+}
+
+static const char *get_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int load_case(struct run_info *run, json_object *jc, char *err,
+		     size_t errsz)
+{
+	const char *id = get_str(jc, "id"), *verdict = get_str(jc, "verdict");
+	const struct dt_variant *v;
+	const struct dt_case *tc;
+	struct case_result *r;
+	json_object *m, *x;
+	int iter, vd;
+
+	if (!id || !verdict || parse_case_id(id, &tc, &v, &iter) < 0 ||
+	    (vd = verdict_from_name(verdict)) < 0) {
+		snprintf(err, errsz, "run.json: unknown or malformed case '%s'",
+			 id ? id : "?");
+		return -1;
+	}
+	r = results_add_id(run, tc, v, iter, xstrdup(id));
+	r->verdict = vd;
+	free(r->reason);
+	r->reason = xstrdup(get_str(jc, "reason") ? get_str(jc, "reason") : "");
+	if (json_object_object_get_ex(jc, "duration_s", &x))
+		r->duration = json_object_get_double(x);
+	if (json_object_object_get_ex(jc, "excluded", &x))
+		r->excluded = json_object_get_boolean(x);
+	if (json_object_object_get_ex(jc, "unkillable", &x))
+		r->unkillable = json_object_get_boolean(x);
+	if (json_object_object_get_ex(jc, "target_died", &x))
+		r->target_died = json_object_get_boolean(x);
+	if (json_object_object_get_ex(jc, "metrics", &m)) {
+		json_object_object_foreach(m, key, val)
+			result_add_metric(r, key, json_object_get_string(val));
+	}
+	run->nr_done++;
+	return 0;
+}
+
+int resume_load(struct run_info *run, const char *given, const char *reason,
+		char *err, size_t errsz)
+{
+	char path[PATH_MAX + 16], dir[PATH_MAX], *copy;
+	json_object *root, *a, *x;
+	const char *current;
+	size_t i;
+	int ret = -1;
+
+	/* results/latest is a link: the run id is the folder's own name */
+	if (!realpath(given, dir)) {
+		snprintf(err, errsz, "resume: %s: %s", given, strerror(errno));
+		return -1;
+	}
+	if (snprintf(path, sizeof(path), "%s/run.json", dir) >=
+	    (int)sizeof(path)) {
+		snprintf(err, errsz, "resume: path too long");
+		return -1;
+	}
+	root = json_object_from_file(path);
+	if (!root) {
+		snprintf(err, errsz, "resume: %s is missing or not valid JSON",
+			 path);
+		return -1;
+	}
+	if (!json_object_object_get_ex(root, "plan", &a) ||
+	    !json_object_is_type(a, json_type_array)) {
+		snprintf(err, errsz, "resume: %s has no plan", path);
+		goto out;
+	}
+	for (i = 0; i < json_object_array_length(a); i++) {
+		run->plan_ids = xrealloc(run->plan_ids,
+					 (run->nr_plan + 1) * sizeof(char *));
+		run->plan_ids[run->nr_plan++] =
+			xstrdup(json_object_get_string(
+				json_object_array_get_idx(a, i)));
+	}
+	run->planned = run->nr_plan;
+
+	copy = xstrdup(dir);
+	run->id = xstrdup(basename(copy));
+	free(copy);
+	copy = xstrdup(dir);
+	snprintf(run->results_dir, sizeof(run->results_dir), "%s",
+		 dirname(copy));
+	free(copy);
+	snprintf(run->dir, sizeof(run->dir), "%s", dir);
+	run->status = "running";
+	if (json_object_object_get_ex(root, "seed", &x))
+		run->seed = json_object_get_uint64(x);
+	run->start = now_real();
+	if (get_str(root, "start")) {
+		struct tm tm;
+
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(get_str(root, "start"), "%Y-%m-%dT%H:%M:%SZ", &tm))
+			run->start = timegm(&tm);
+	}
+
+	if (json_object_object_get_ex(root, "cases", &a))
+		for (i = 0; i < json_object_array_length(a); i++)
+			if (load_case(run, json_object_array_get_idx(a, i),
+				      err, errsz) < 0)
+				goto out;
+
+	current = get_str(root, "current");
+	if (current) {
+		const struct dt_variant *v;
+		const struct dt_case *tc;
+		struct case_result *r;
+		int iter;
+
+		if (parse_case_id(current, &tc, &v, &iter) < 0) {
+			snprintf(err, errsz, "resume: unknown running case '%s'",
+				 current);
+			goto out;
+		}
+		r = results_add_id(run, tc, v, iter, xstrdup(current));
+		r->verdict = DT_FAIL;
+		r->target_died = true;
+		free(r->reason);
+		r->reason = xasprintf("the guest died during this case: %s",
+				      reason && *reason ? reason :
+				      "no reason given");
+		r->start = now_real();
+		if (results_write_case(run, r) < 0) {
+			snprintf(err, errsz, "resume: cannot write in %s: %s",
+				 dir, strerror(errno));
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	json_object_put(root);
+	return ret;
+}
+
+bool resume_is_done(const struct run_info *run, const char *id)
+{
+	int i;
+
+	for (i = 0; i < run->nr_results; i++)
+		if (!strcmp(run->results[i].id, id))
+			return true;
+	return false;
+}
