@@ -31,6 +31,12 @@ int main(int argc, char **argv)
 	case CMD_LIST:
 		status = list_command(&o);
 		break;
+	case CMD_ENV:
+		status = env_command(&o);
+		break;
+	case CMD_CLEANUP:
+		status = cleanup_command(&o);
+		break;
 	case CMD_RUN:
 		status = run_command(&o, argc, argv);
 		break;

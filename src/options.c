@@ -386,7 +386,7 @@ static const struct opt_def opt_defs[] = {
 	{ "config", 'c', NULL, "FILE", NULL, set_config,
 	  "read settings from FILE (default: $DMAPTEST_CONFIG)" },
 	{ "json", 0, NULL, NULL, "1", set_json,
-	  "list: print the case declarations as JSON" },
+	  "list, env: print JSON" },
 	{ "help", 'h', NULL, NULL, "1", set_help, "this help" },
 	{ "version", 'V', NULL, NULL, "1", set_version, "print the version" },
 };
@@ -472,6 +472,8 @@ static const struct {
 	{ "list", CMD_LIST },
 	{ "help", CMD_HELP },
 	{ "version", CMD_VERSION },
+	{ "env", CMD_ENV },
+	{ "cleanup", CMD_CLEANUP },
 };
 
 int opts_parse(struct dt_opts *o, int argc, char **argv, char *err,
@@ -556,14 +558,14 @@ int opts_parse(struct dt_opts *o, int argc, char **argv, char *err,
 	}
 	if (optind >= argc) {
 		snprintf(err, errsz,
-			 "no command given (run, list, help, version)");
+			 "no command given (run, list, env, cleanup, help, version)");
 		goto out;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[optind], commands[i].name))
 			o->command = commands[i].cmd;
 	if (o->command == CMD_NONE) {
-		snprintf(err, errsz, "unknown command '%s' (run, list, help, version)",
+		snprintf(err, errsz, "unknown command '%s' (run, list, env, cleanup, help, version)",
 			 argv[optind]);
 		goto out;
 	}
@@ -575,6 +577,15 @@ int opts_parse(struct dt_opts *o, int argc, char **argv, char *err,
 	if (o->command == CMD_RUN && !o->nr_selection && !o->resume) {
 		snprintf(err, errsz,
 			 "run: nothing selected (try 'dmaptest run all')");
+		goto out;
+	}
+	if (o->command == CMD_CLEANUP && !o->dir) {
+		snprintf(err, errsz, "cleanup: say where (--mount PATH or --dir PATH)");
+		goto out;
+	}
+	if ((o->command == CMD_ENV || o->command == CMD_CLEANUP) &&
+	    o->nr_selection) {
+		snprintf(err, errsz, "%s takes no arguments", argv[optind - 1]);
 		goto out;
 	}
 	if ((o->command == CMD_HELP || o->command == CMD_VERSION) &&
@@ -595,6 +606,8 @@ void opts_usage(FILE *out)
 	fprintf(out,
 "Usage: dmaptest [OPTION]... run all|GROUP|CASE[/VARIANT]...\n"
 "       dmaptest [OPTION]... list [--json] [GROUP|CASE]...\n"
+"       dmaptest env [--json] [--mount PATH]\n"
+"       dmaptest cleanup --mount PATH\n"
 "       dmaptest --help | --version\n"
 "\n"
 "Stress and conformance tests for virtio-fs DAX mappings. Each case runs\n"

@@ -17,6 +17,8 @@ enum dt_command {
 	CMD_LIST,
 	CMD_HELP,
 	CMD_VERSION,
+	CMD_ENV,
+	CMD_CLEANUP,
 };
 
 enum dt_progress_mode {

@@ -92,10 +92,16 @@ int require_check(const struct dt_case *tc, const struct req_env *env,
 	if (tc->min_kver && kver_cmp(env->kernel_release, tc->min_kver) < 0)
 		add(out, &n, "needs kernel >= %s (running %s)", tc->min_kver,
 		    env->kernel_release);
-	for (bit = 1; bit; bit <<= 1)
-		if ((tc->needs_features & bit) && !(env->features & bit))
+	for (bit = 1; bit; bit <<= 1) {
+		if (!(tc->needs_features & bit) || (env->features & bit))
+			continue;
+		if (bit == DT_FEAT_DAX && env->no_dax_reason &&
+		    env->no_dax_reason[0])
+			add(out, &n, "no DAX: %s", env->no_dax_reason);
+		else
 			add(out, &n, "target '%s' lacks %s", env->target_name,
 			    feature_name(bit));
+	}
 	if (tc->min_free_bytes && env->free_bytes < tc->min_free_bytes) {
 		char have[32], want[32];
 

@@ -15,6 +15,7 @@ struct req_env {
 	unsigned int features;		/* of the target */
 	uint64_t free_bytes;		/* on the target */
 	const char *target_name;
+	const char *no_dax_reason;	/* precise, when the target knows */
 	const char *path;		/* $PATH */
 };
 

@@ -306,6 +306,9 @@ char *results_run_json(const struct run_info *run)
 	if (run->target_json)
 		json_object_object_add(root, "target",
 				       json_tokener_parse(run->target_json));
+	if (run->env_json)
+		json_object_object_add(root, "env",
+				       json_tokener_parse(run->env_json));
 	json_object_object_add(root, "planned",
 			       json_object_new_int(run->planned));
 	a = json_object_new_array();
@@ -538,8 +541,9 @@ void results_free(struct run_info *run)
 	run->nr_plan = 0;
 	free(run->id);
 	free(run->target_json);
+	free(run->env_json);
 	free(run->current);
-	run->id = run->target_json = run->current = NULL;
+	run->id = run->target_json = run->current = run->env_json = NULL;
 	run->results = NULL;
 	run->nr_results = run->nr_done = 0;
 }

@@ -50,6 +50,7 @@ struct run_info {
 	int argc;
 	const struct dt_opts *opts;
 	char *target_json;	/* the target's description, as JSON */
+	char *env_json;		/* what env_probe() found, as JSON */
 	char *current;		/* id of the case running now, or NULL */
 	char **plan_ids;		/* every planned case id, in order */
 	int nr_plan;

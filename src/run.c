@@ -195,6 +195,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	env.features = rn->target.features;
 	env.free_bytes = free_bytes;
 	env.target_name = rn->target.ops->name;
+	env.no_dax_reason = rn->target.no_dax_reason;
 	env.path = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin";
 	sb_init(&unmet);
 	if (require_check(tc, &env, &unmet)) {
@@ -336,6 +337,9 @@ static int target_start(struct runner *rn, char *err, size_t errsz)
 	rn->target_up = true;
 	if (ops->describe)
 		rn->run.target_json = ops->describe(&rn->target);
+	free(rn->run.env_json);
+	rn->run.env_json = rn->target.env_json;
+	rn->target.env_json = NULL;
 	return 0;
 }
 

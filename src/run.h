@@ -9,5 +9,7 @@
 int run_command(struct dt_opts *o, int argc, char **argv);
 /* The "list" command. */
 int list_command(struct dt_opts *o);
+int env_command(struct dt_opts *o);
+int cleanup_command(struct dt_opts *o);
 
 #endif

@@ -42,6 +42,8 @@ struct dt_target {
 	char root[PATH_MAX];		/* where scratch directories go */
 	unsigned int features;		/* enum dt_feature bits */
 	char log_dir[PATH_MAX];		/* the run folder, for daemon logs */
+	char no_dax_reason[128];	/* why DT_FEAT_DAX is missing */
+	char *env_json;			/* env_probe() of root, for run.json */
 	void *priv;
 };
 

@@ -16,6 +16,7 @@
 
 #include "bounded.h"
 #include "dt_case.h"
+#include "env.h"
 #include "options.h"
 #include "target.h"
 #include "util.h"
@@ -29,6 +30,7 @@ static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 		     char *err, size_t errsz)
 {
 	struct dir_priv *p = xcalloc(1, sizeof(*p));
+	struct env_info env;
 	const char *tmp = getenv("TMPDIR");
 	const char *parent;
 	struct stat st;
@@ -59,7 +61,14 @@ static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 	}
 	p->made_base = true;
 	snprintf(t->root, sizeof(t->root), "%s", p->base);
+	/* probe inside our own folder: nothing else on the mount is touched */
+	env_probe(&env, t->root);
 	t->features = target_detect_features(t->root);
+	if (!env.no_dax_reason[0])
+		t->features |= DT_FEAT_DAX;
+	snprintf(t->no_dax_reason, sizeof(t->no_dax_reason), "%s",
+		 env.no_dax_reason);
+	t->env_json = env_json(&env);
 	if (o->allow_fill)
 		t->features |= DT_FEAT_FILL;
 	return 0;

@@ -30,6 +30,7 @@
 
 #include "bounded.h"
 #include "dt_case.h"
+#include "env.h"
 #include "options.h"
 #include "procs.h"
 #include "require.h"
@@ -345,6 +346,7 @@ static int dmapfs_setup(struct dt_target *t, const struct dt_opts *o,
 {
 	struct dmapfs_priv *p = xcalloc(1, sizeof(*p));
 	const char *tmp = getenv("TMPDIR");
+	struct env_info env;
 
 	t->priv = p;
 	p->o = o;
@@ -388,6 +390,8 @@ static int dmapfs_setup(struct dt_target *t, const struct dt_opts *o,
 	snprintf(t->root, sizeof(t->root), "%s", p->mnt);
 	t->features = DT_FEAT_FUSE | DT_FEAT_DAX | DT_FEAT_COUNTERS |
 		      DT_FEAT_SIZE_LIMITED | DT_FEAT_FILL;
+	env_probe(&env, p->mnt);
+	t->env_json = env_json(&env);
 	return 0;
 }
 

@@ -20,7 +20,7 @@ expect_usage_error "unknown variant" "case 'meta-pass' has no variant 'x'" run m
 expect_usage_error "unknown option" "unknown option '--bogus'" run all --bogus
 expect_usage_error "missing argument" "option '--iterations' needs an argument" run all --iterations
 expect_usage_error "bad number" "iterations: 'many' is not a count in \[1, 100000\]" -i many run all
-expect_usage_error "no command" "no command given (run, list, help, version)"
+expect_usage_error "no command" "no command given (run, list, env, cleanup, help, version)"
 expect_usage_error "empty run" "run: nothing selected (try 'dmaptest run all')" run
 printf 'iterations = 2\nthis is not a setting\n' >"$T/bad.conf"
 expect_usage_error "malformed config" "$T/bad.conf:2: expected 'key = value', got 'this is not a setting'" -c "$T/bad.conf" run all

@@ -40,7 +40,7 @@ START_TEST(test_errors)
 	EXPECT_ERR("seed: '-1' is not an unsigned integer", "--seed=-1", "run",
 		   "all");
 	EXPECT_ERR("run: nothing selected (try 'dmaptest run all')", "run");
-	EXPECT_ERR("unknown command 'walk' (run, list, help, version)", "walk");
+	EXPECT_ERR("unknown command 'walk' (run, list, env, cleanup, help, version)", "walk");
 	EXPECT_ERR("target: unknown target 'nfs' (dmapfs, dir)", "--target",
 		   "nfs", "run", "all");
 	EXPECT_ERR("on-unkillable: 'maybe' is not 'continue' or 'stop'",
