@@ -170,6 +170,14 @@ static int set_allow_fill(struct dt_opts *o, const char *v, char *err,
 	return 0;
 }
 
+static int set_quick(struct dt_opts *o, const char *v, char *err,
+		     size_t errsz)
+{
+	if (parse_bool(v, &o->quick) < 0)
+		return ERR("quick: '%s' is not yes or no", v);
+	return 0;
+}
+
 static int set_progress(struct dt_opts *o, const char *v, char *err,
 			size_t errsz)
 {
@@ -371,6 +379,9 @@ static const struct opt_def opt_defs[] = {
 	{ "allow-fill", 0, NULL, NULL, "yes", set_allow_fill,
 	  "let cases fill the target's host file system (needed on real mounts)" },
 	{ NULL, 0, "allow-fill", "yes|no", NULL, set_allow_fill, NULL },
+	{ "quick", 0, NULL, NULL, "yes", set_quick,
+	  "small sizes and short budgets (implied by selecting the quick group)" },
+	{ NULL, 0, "quick", "yes|no", NULL, set_quick, NULL },
 	{ "no-kmsg", 0, NULL, NULL, "no", set_kmsg,
 	  "do not scan or mark the kernel log" },
 	{ NULL, 0, "kmsg", "yes|no", NULL, set_kmsg, NULL },
@@ -636,7 +647,7 @@ void opts_usage(FILE *out)
 "Settings may also come from a config file of 'key = value' lines, keys\n"
 "being the long option names (results-dir, exclude, timeout-mul, iterations,\n"
 "seed, target, dir, grace, on-unkillable, kmsg, allow-fill, progress,\n"
-"mount, client, host-reserve, host-fault, inject, slots, host-size, dmapfs,\n"
+"quick, mount, client, host-reserve, host-fault, inject, slots, host-size, dmapfs,\n"
 "verbose, param). The command line wins over the file, the file over the\n"
 "defaults. 'param' may be given several times.\n"
 "\n"

@@ -48,6 +48,7 @@ struct dt_opts {
 	bool stop_on_unkillable;
 	bool kmsg;			/* scan and mark the kernel log */
 	bool allow_fill;		/* cases may fill the target's host fs */
+	bool quick;			/* small sizes, as for the quick group */
 	char *resume;			/* run folder to continue */
 	char *resume_reason;		/* why its runner died */
 	enum dt_progress_mode progress;

@@ -241,6 +241,7 @@ static json_object *options_json(const struct dt_opts *o)
 			       jstr(o->stop_on_unkillable ? "stop" :
 							    "continue"));
 	json_object_object_add(j, "kmsg", json_object_new_boolean(o->kmsg));
+	json_object_object_add(j, "quick", json_object_new_boolean(o->quick));
 	json_object_object_add(j, "allow_fill",
 			       json_object_new_boolean(o->allow_fill));
 	if (o->nr_params) {
