@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * host.h - the host half of the emulation: the reserved window address
+ * range, SETUPMAPPING/REMOVEMAPPING as mmap calls on the host file, the
+ * daemon's fallocate reservation, and the host page fault model (populate
+ * the pages a vCPU touches, retry forever when the host cannot allocate).
+ */
+#ifndef DM_HOST_H
+#define DM_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+#include "stats.h"
+
+struct dm_backend;
+
+/* Exit status of dmapfs when --host-fault die kills it. */
+#define DM_EXIT_HOST_SIGBUS	135
+
+/* The host file behind an inode, as the daemon opened it. */
+struct dm_hostfile {
+	int fd;			/* -1 until opened */
+	bool rw;		/* opened O_RDWR */
+	int path_fd;		/* O_PATH fd of the inode */
+	uint64_t ino;		/* host st_ino */
+};
+
+struct dm_host {
+	void *base;		/* the window, 2 MiB aligned */
+	size_t size;
+	enum dm_host_fault fault;
+	struct dm_stats *stats;
+	bool (*stopping)(void *arg);
+	void *stop_arg;
+	unsigned int stall_nap_ms;
+	const char *root_path;	/* realpath of BACKING_DIR */
+};
+
+int dm_host_window_create(struct dm_host *h, unsigned int nslots);
+void dm_host_window_destroy(struct dm_host *h);
+/* the host callbacks of a dm_backend; files are struct dm_hostfile */
+void dm_host_backend(struct dm_backend *be);
+
+/* Install the SIGBUS handler that turns host SIGBUS into EIO. */
+int dm_host_sigbus_init(void);
+
+/*
+ * A vCPU touches [addr, addr + len) of a slot, which maps file offset
+ * @foff of @hf: populate the pages with write faults (@write) or read
+ * faults. A fault the host cannot satisfy stalls the vCPU: retried every
+ * stall_nap_ms until it succeeds or the file system goes away
+ * (-ENOTCONN), or dmapfs dies (--host-fault die). Pages beyond the host
+ * EOF give -EIO and count as SIGBUS.
+ */
+int dm_host_touch(struct dm_host *h, struct dm_hostfile *hf, void *addr,
+		  uint64_t foff, size_t len, bool write);
+/* memcpy with a host SIGBUS turned into -EIO (and counted) */
+int dm_host_copy(struct dm_host *h, void *dst, const void *src, size_t n);
+
+#endif

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ops_io.c - file data: every READ and WRITE is served through the DAX
+ * window. A request is split at 2 MiB range boundaries; for each range
+ * the client policy gives a dmap (dmap.c), the vCPU touches the pages
+ * (host.c: read or write faults, possibly a stall), and the data is copied
+ * between the slot and the request: READ replies with the slot memory
+ * itself (writev from the window, no bounce buffer), WRITE copies the
+ * request into the slot.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "fs.h"
+#include "log.h"
+
+/* a 1 MiB request spans at most two ranges; allow for larger ones */
+#define MAX_PIECES	8
+
+static int reply_err(fuse_req_t req, int err)
+{
+	if (err < 0)
+		err = -err;
+	/* the connection is going away: no one reads the reply */
+	if (err == ENOTCONN)
+		err = EIO;
+	return fuse_reply_err(req, err);
+}
+
+static struct dm_inode *open_inode(struct dm_fs *fs, fuse_ino_t ino,
+				   int *err)
+{
+	struct dm_inode *in = dm_inode_of(fs, ino);
+
+	*err = dm_inode_open_host(in);
+	return in;
+}
+
+static void set_open_flags(struct dm_fs *fs, struct fuse_file_info *fi)
+{
+	fi->direct_io = fs->opts.open_mode == DM_OPEN_DIRECT;
+	fi->keep_cache = 0;
+	fi->fh = 0;
+}
+
+void dm_op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct dm_fs *fs = dm_fs_of(req);
+	struct dm_inode *in;
+	int err;
+
+	if (ino == DM_CTL_NODEID) {
+		dm_ctl_open(req, fi);
+		return;
+	}
+	in = open_inode(fs, ino, &err);
+	if (err) {
+		reply_err(req, err);
+		return;
+	}
+	if ((fi->flags & O_ACCMODE) != O_RDONLY && !in->hf.rw) {
+		reply_err(req, in->open_err ? in->open_err : -EACCES);
+		return;
+	}
+	if ((fi->flags & O_TRUNC) && ftruncate(in->hf.fd, 0)) {
+		reply_err(req, -errno);
+		return;
+	}
+	set_open_flags(fs, fi);
+	fuse_reply_open(req, fi);
+}
+
+void dm_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		  mode_t mode, struct fuse_file_info *fi)
+{
+	struct dm_fs *fs = dm_fs_of(req);
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct dm_inode *dir = dm_inode_of(fs, parent);
+	struct fuse_entry_param e;
+	int fd, err;
+
+	memset(&e, 0, sizeof(e));
+	if (dm_is_ctl_name(parent, name)) {
+		fuse_reply_err(req, EEXIST);
+		return;
+	}
+	if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	fd = openat(dir->fd, name, O_CREAT | O_WRONLY | O_NOFOLLOW |
+		    O_CLOEXEC | (fi->flags & (O_EXCL | O_TRUNC)), mode);
+	if (fd < 0) {
+		reply_err(req, -errno);
+		return;
+	}
+	if (ctx->uid != geteuid() || ctx->gid != getegid())
+		fchown(fd, ctx->uid, ctx->gid);
+	close(fd);
+	err = dm_do_lookup(fs, dir, name, &e);
+	if (!err)
+		err = dm_inode_open_host(dm_inode_of(fs, e.ino));
+	if (err) {
+		if (e.ino)
+			dm_forget_one(fs, dm_inode_of(fs, e.ino), 1);
+		reply_err(req, err);
+		return;
+	}
+	set_open_flags(fs, fi);
+	fuse_reply_create(req, &e, fi);
+}
+
+static int host_size(struct dm_inode *in, uint64_t *size)
+{
+	struct stat st;
+
+	if (fstat(in->hf.fd, &st))
+		return -errno;
+	*size = st.st_size;
+	return 0;
+}
+
+void dm_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		struct fuse_file_info *fi)
+{
+	struct dm_fs *fs = dm_fs_of(req);
+	struct dm_ref refs[MAX_PIECES];
+	struct iovec iov[MAX_PIECES];
+	struct dm_inode *in;
+	uint64_t fsize = 0, pos, end;
+	int n = 0, i, err;
+
+	if (ino == DM_CTL_NODEID) {
+		dm_ctl_read(req, size, off, fi);
+		return;
+	}
+	in = open_inode(fs, ino, &err);
+	if (!err)
+		err = host_size(in, &fsize);
+	if (err) {
+		reply_err(req, err);
+		return;
+	}
+	/* never touch slot pages beyond the host EOF */
+	if ((uint64_t)off >= fsize) {
+		fuse_reply_buf(req, NULL, 0);
+		return;
+	}
+	end = fsize - off < size ? fsize : off + size;
+	for (pos = off; pos < end && n < MAX_PIECES; ) {
+		uint64_t idx = pos >> DM_RANGE_SHIFT;
+		size_t in_off = pos & (DM_RANGE_SIZE - 1);
+		size_t len = DM_RANGE_SIZE - in_off;
+		char *addr;
+
+		if (len > end - pos)
+			len = end - pos;
+		/* hold-and-wait for a second slot could deadlock: no wait */
+		err = dm_get(&fs->win, &in->tree, idx, n ? DM_GET_NOWAIT : 0,
+			     &refs[n]);
+		if (err)
+			break;
+		addr = (char *)refs[n].addr + in_off;
+		err = dm_host_touch(&fs->host, &in->hf, addr, pos, len,
+				    refs[n].host_write);
+		if (err) {
+			dm_put(&fs->win, &refs[n]);
+			break;
+		}
+		iov[n].iov_base = addr;
+		iov[n].iov_len = len;
+		n++;
+		pos += len;
+	}
+	/* a failure after some bytes gives a short read, like the kernel */
+	if (n)
+		fuse_reply_iov(req, iov, n);
+	else
+		reply_err(req, err);
+	for (i = 0; i < n; i++)
+		dm_put(&fs->win, &refs[i]);
+}
+
+/* Extending writes: make the host file long enough first. */
+static int extend(struct dm_inode *in, uint64_t fsize, uint64_t off,
+		  size_t size)
+{
+	/*
+	 * Upstream sends extending writes as plain FUSE_WRITE, so a full
+	 * host gives a clean ENOSPC: allocate the written bytes up front.
+	 */
+	if (!fallocate(in->hf.fd, 0, off, size))
+		return 0;
+	if (errno != EOPNOTSUPP)
+		return -errno;
+	if (ftruncate(in->hf.fd, off + size))
+		return -errno;
+	return 0;
+}
+
+static int write_range(struct dm_fs *fs, struct dm_inode *in,
+		       const char *src, uint64_t pos, size_t len)
+{
+	size_t in_off = pos & (DM_RANGE_SIZE - 1);
+	struct dm_ref ref;
+	char *addr;
+	int err;
+
+	err = dm_get(&fs->win, &in->tree, pos >> DM_RANGE_SHIFT,
+		     DM_GET_WRITE, &ref);
+	if (err)
+		return err;
+	if (!ref.writable) {
+		/* no-upgrade: an RO dmap cannot take the data: dropped */
+		dm_debug("no-upgrade: %zu bytes at %llu dropped", len,
+			 (unsigned long long)pos);
+		dm_put(&fs->win, &ref);
+		return 0;
+	}
+	addr = (char *)ref.addr + in_off;
+	err = dm_host_touch(&fs->host, &in->hf, addr, pos, len, true);
+	if (!err)
+		err = dm_host_copy(&fs->host, addr, src, len);
+	dm_put(&fs->win, &ref);
+	return err;
+}
+
+void dm_op_write_buf(fuse_req_t req, fuse_ino_t ino,
+		     struct fuse_bufvec *bufv, off_t off,
+		     struct fuse_file_info *fi)
+{
+	struct dm_fs *fs = dm_fs_of(req);
+	size_t size = fuse_buf_size(bufv), done = 0;
+	struct dm_inode *in;
+	const char *src;
+	char *bounce = NULL;
+	uint64_t fsize = 0;
+	int err;
+
+	if (ino == DM_CTL_NODEID) {
+		dm_ctl_write(req, bufv);
+		return;
+	}
+	in = open_inode(fs, ino, &err);
+	if (!err && !in->hf.rw)
+		err = in->open_err ? in->open_err : -EACCES;
+	if (!err)
+		err = host_size(in, &fsize);
+	if (!err && off + size > fsize)
+		err = extend(in, fsize, off, size);
+	if (err) {
+		reply_err(req, err);
+		return;
+	}
+	if (bufv->count == 1 && !(bufv->buf[0].flags & FUSE_BUF_IS_FD)) {
+		src = (const char *)bufv->buf[0].mem + bufv->off;
+	} else {
+		struct fuse_bufvec dst = FUSE_BUFVEC_INIT(size);
+		ssize_t n;
+
+		bounce = malloc(size ? size : 1);
+		if (!bounce) {
+			reply_err(req, -ENOMEM);
+			return;
+		}
+		dst.buf[0].mem = bounce;
+		n = fuse_buf_copy(&dst, bufv, 0);
+		if (n < 0) {
+			free(bounce);
+			reply_err(req, n);
+			return;
+		}
+		size = n;
+		src = bounce;
+	}
+	while (done < size) {
+		uint64_t pos = off + done;
+		size_t len = DM_RANGE_SIZE - (pos & (DM_RANGE_SIZE - 1));
+
+		if (len > size - done)
+			len = size - done;
+		err = write_range(fs, in, src + done, pos, len);
+		if (err)
+			break;
+		done += len;
+	}
+	if (done)
+		fuse_reply_write(req, done);
+	else
+		reply_err(req, err);
+	free(bounce);
+}
+
+void dm_op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	fuse_reply_err(req, 0);
+}
+
+void dm_op_release(fuse_req_t req, fuse_ino_t ino,
+		   struct fuse_file_info *fi)
+{
+	if (ino == DM_CTL_NODEID) {
+		dm_ctl_release(req, fi);
+		return;
+	}
+	fuse_reply_err(req, 0);
+}
+
+void dm_op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		 struct fuse_file_info *fi)
+{
+	struct dm_fs *fs = dm_fs_of(req);
+	struct dm_inode *in;
+	int res;
+
+	if (ino == DM_CTL_NODEID) {
+		fuse_reply_err(req, 0);
+		return;
+	}
+	in = dm_inode_of(fs, ino);
+	if (in->hf.fd < 0) {
+		fuse_reply_err(req, 0);
+		return;
+	}
+	/* the window maps the host page cache: fsync covers its pages */
+	res = datasync ? fdatasync(in->hf.fd) : fsync(in->hf.fd);
+	fuse_reply_err(req, res ? errno : 0);
+}
+
+void dm_op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
+		     off_t len, struct fuse_file_info *fi)
+{
+	struct dm_fs *fs = dm_fs_of(req);
+	struct dm_inode *in;
+	int err;
+
+	if (ino == DM_CTL_NODEID) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	in = open_inode(fs, ino, &err);
+	if (!err && !in->hf.rw)
+		err = in->open_err ? in->open_err : -EACCES;
+	if (!err && fallocate(in->hf.fd, mode, off, len))
+		err = -errno;
+	reply_err(req, err);
+}
