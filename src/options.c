@@ -10,18 +10,33 @@
 #include "options.h"
 #include "util.h"
 
+#include <stddef.h>
+
 typedef int (*opt_setter)(struct dt_opts *o, const char *v, char *err,
 			  size_t errsz);
+
+enum opt_kind {
+	OPT_FUNC,	/* a setter of its own */
+	OPT_STR,	/* a non-empty string */
+	OPT_BOOL,	/* yes or no */
+	OPT_CHOICE,	/* one of .choices, kept as a string */
+};
 
 struct opt_def {
 	const char *name;	/* command line: --name */
 	int short_opt;
 	const char *key;	/* config key; NULL: command line only */
 	const char *arg;	/* argument name; NULL: a flag */
-	const char *flag_value;	/* what a flag sets through the setter */
-	opt_setter set;
+	const char *flag_value;	/* the value a flag stands for */
+	enum opt_kind kind;
+	size_t off;		/* the field in struct dt_opts */
+	const char *const *choices;
+	opt_setter set;		/* OPT_FUNC */
 	const char *help;
 };
+
+#define FIELD(f) offsetof(struct dt_opts, f)
+#define ERR(...) (snprintf(err, errsz, __VA_ARGS__), -1)
 
 static int set_str(char **dst, const char *v)
 {
@@ -45,26 +60,22 @@ static int parse_bool(const char *v, bool *out)
 	return -1;
 }
 
-#define ERR(...) (snprintf(err, errsz, __VA_ARGS__), -1)
-
-static int set_results_dir(struct dt_opts *o, const char *v, char *err,
-			   size_t errsz)
+static int set_choice(char **dst, const char *what, const char *v,
+		      const char *const *choices, char *err, size_t errsz)
 {
-	if (!*v)
-		return ERR("results-dir: empty path");
-	return set_str(&o->results_dir, v);
-}
+	size_t len;
+	int i;
 
-static int set_exclude(struct dt_opts *o, const char *v, char *err,
-		       size_t errsz)
-{
-	return set_str(&o->exclude_file, v);
-}
-
-static int set_config(struct dt_opts *o, const char *v, char *err,
-		      size_t errsz)
-{
-	return set_str(&o->config_file, v);
+	for (i = 0; choices[i]; i++)
+		if (!strcmp(v, choices[i]))
+			return set_str(dst, v);
+	snprintf(err, errsz, "%s: '%s' is not one of", what, v);
+	for (i = 0; choices[i]; i++) {
+		len = strlen(err);
+		snprintf(err + len, errsz - len, "%s %s", i ? "," : "",
+			 choices[i]);
+	}
+	return -1;
 }
 
 static int set_timeout_mul(struct dt_opts *o, const char *v, char *err,
@@ -118,21 +129,6 @@ static int set_verbose(struct dt_opts *o, const char *v, char *err,
 	return 0;
 }
 
-static int set_target(struct dt_opts *o, const char *v, char *err,
-		      size_t errsz)
-{
-	if (strcmp(v, "dmapfs") && strcmp(v, "dir"))
-		return ERR("target: unknown target '%s' (dmapfs, dir)", v);
-	return set_str(&o->target, v);
-}
-
-static int set_dir(struct dt_opts *o, const char *v, char *err, size_t errsz)
-{
-	if (!*v)
-		return ERR("dir: empty path");
-	return set_str(&o->dir, v);
-}
-
 static int set_grace(struct dt_opts *o, const char *v, char *err,
 		     size_t errsz)
 {
@@ -154,30 +150,6 @@ static int set_on_unkillable(struct dt_opts *o, const char *v, char *err,
 	return 0;
 }
 
-static int set_kmsg(struct dt_opts *o, const char *v, char *err,
-		    size_t errsz)
-{
-	if (parse_bool(v, &o->kmsg) < 0)
-		return ERR("kmsg: '%s' is not yes or no", v);
-	return 0;
-}
-
-static int set_allow_fill(struct dt_opts *o, const char *v, char *err,
-			  size_t errsz)
-{
-	if (parse_bool(v, &o->allow_fill) < 0)
-		return ERR("allow-fill: '%s' is not yes or no", v);
-	return 0;
-}
-
-static int set_quick(struct dt_opts *o, const char *v, char *err,
-		     size_t errsz)
-{
-	if (parse_bool(v, &o->quick) < 0)
-		return ERR("quick: '%s' is not yes or no", v);
-	return 0;
-}
-
 static int set_progress(struct dt_opts *o, const char *v, char *err,
 			size_t errsz)
 {
@@ -195,6 +167,14 @@ static int set_progress(struct dt_opts *o, const char *v, char *err,
 	return ERR("progress: '%s' is not auto, tty, plain or none", v);
 }
 
+/* append to a NULL-terminated list */
+static void push(char ***list, int *nr, const char *v)
+{
+	*list = xrealloc(*list, (*nr + 2) * sizeof(char *));
+	(*list)[(*nr)++] = xstrdup(v);
+	(*list)[*nr] = NULL;
+}
+
 static int set_param(struct dt_opts *o, const char *v, char *err,
 		     size_t errsz)
 {
@@ -202,70 +182,8 @@ static int set_param(struct dt_opts *o, const char *v, char *err,
 
 	if (!eq || eq == v)
 		return ERR("param: '%s' is not KEY=VALUE", v);
-	o->params = xrealloc(o->params, (o->nr_params + 2) * sizeof(char *));
-	o->params[o->nr_params++] = xstrdup(v);
-	o->params[o->nr_params] = NULL;
+	push(&o->params, &o->nr_params, v);
 	return 0;
-}
-
-static int set_choice(char **dst, const char *what, const char *v,
-		      const char *const *choices, char *err, size_t errsz)
-{
-	int i;
-
-	for (i = 0; choices[i]; i++)
-		if (!strcmp(v, choices[i]))
-			return set_str(dst, v);
-	snprintf(err, errsz, "%s: '%s' is not one of", what, v);
-	for (i = 0; choices[i]; i++)
-		snprintf(err + strlen(err), errsz - strlen(err), "%s %s",
-			 i ? "," : "", choices[i]);
-	return -1;
-}
-
-static int set_resume(struct dt_opts *o, const char *v, char *err,
-		      size_t errsz)
-{
-	return set_str(&o->resume, v);
-}
-
-static int set_resume_reason(struct dt_opts *o, const char *v, char *err,
-			     size_t errsz)
-{
-	return set_str(&o->resume_reason, v);
-}
-
-static int set_mount(struct dt_opts *o, const char *v, char *err,
-		     size_t errsz)
-{
-	if (!*v)
-		return ERR("mount: empty path");
-	set_str(&o->target, "dir");
-	return set_str(&o->dir, v);
-}
-
-static int set_client(struct dt_opts *o, const char *v, char *err,
-		      size_t errsz)
-{
-	static const char *const c[] = { "reference", "legacy", NULL };
-
-	return set_choice(&o->client, "client", v, c, err, errsz);
-}
-
-static int set_host_reserve(struct dt_opts *o, const char *v, char *err,
-			    size_t errsz)
-{
-	static const char *const c[] = { "on", "off", NULL };
-
-	return set_choice(&o->host_reserve, "host-reserve", v, c, err, errsz);
-}
-
-static int set_host_fault(struct dt_opts *o, const char *v, char *err,
-			  size_t errsz)
-{
-	static const char *const c[] = { "hang", "die", NULL };
-
-	return set_choice(&o->host_fault, "host-fault", v, c, err, errsz);
 }
 
 const char *const dt_inject_names[] = {
@@ -280,10 +198,18 @@ static int set_inject(struct dt_opts *o, const char *v, char *err,
 
 	if (set_choice(&one, "inject", v, dt_inject_names, err, errsz) < 0)
 		return -1;
-	o->injects = xrealloc(o->injects, (o->nr_injects + 2) * sizeof(char *));
-	o->injects[o->nr_injects++] = one;
-	o->injects[o->nr_injects] = NULL;
+	push(&o->injects, &o->nr_injects, one);
+	free(one);
 	return 0;
+}
+
+static int set_mount(struct dt_opts *o, const char *v, char *err,
+		     size_t errsz)
+{
+	if (!*v)
+		return ERR("mount: empty path");
+	set_str(&o->target, "dir");
+	return set_str(&o->dir, v);
 }
 
 static int set_slots(struct dt_opts *o, const char *v, char *err,
@@ -308,12 +234,6 @@ static int set_host_size(struct dt_opts *o, const char *v, char *err,
 	return 0;
 }
 
-static int set_dmapfs(struct dt_opts *o, const char *v, char *err,
-		      size_t errsz)
-{
-	return set_str(&o->dmapfs, v);
-}
-
 static int set_json(struct dt_opts *o, const char *v, char *err,
 		    size_t errsz)
 {
@@ -336,71 +256,107 @@ static int set_version(struct dt_opts *o, const char *v, char *err,
 	return 0;
 }
 
+static const char *const targets[] = { "dmapfs", "dir", NULL };
+static const char *const clients[] = { "reference", "legacy", NULL };
+static const char *const on_off[] = { "on", "off", NULL };
+static const char *const faults[] = { "hang", "die", NULL };
+
+#define STR(f) .kind = OPT_STR, .off = FIELD(f)
+#define BOOL(f) .kind = OPT_BOOL, .off = FIELD(f)
+#define CHOICE(f, c) .kind = OPT_CHOICE, .off = FIELD(f), .choices = c
+#define FUNC(fn) .kind = OPT_FUNC, .set = fn
+
 static const struct opt_def opt_defs[] = {
-	{ "results-dir", 'o', "results-dir", "DIR", NULL, set_results_dir,
-	  "where run folders go (default: results)" },
-	{ "exclude", 'x', "exclude", "FILE", NULL, set_exclude,
-	  "exclude file: lines 'case[/variant]  # reason'" },
-	{ "timeout-mul", 'T', "timeout-mul", "F", NULL, set_timeout_mul,
-	  "multiply every timeout and progress window by F (default 1)" },
-	{ "iterations", 'i', "iterations", "N", NULL, set_iterations,
-	  "run each selected case N times (default 1)" },
-	{ "seed", 's', "seed", "N", NULL, set_seed,
-	  "random seed (default: from the clock; printed and recorded)" },
-	{ "target", 0, "target", "NAME", NULL, set_target,
-	  "what to test: dmapfs (default) or dir" },
-	{ "dir", 'd', "dir", "PATH", NULL, set_dir,
-	  "dir target: make scratch directories under PATH" },
-	{ "client", 0, "client", "NAME", NULL, set_client,
-	  "dmapfs: reference (patched, default) or legacy (pre-patch) client" },
-	{ "host-reserve", 0, "host-reserve", "on|off", NULL, set_host_reserve,
-	  "dmapfs: host daemon reserves RW ranges with fallocate (default on)" },
-	{ "host-fault", 0, "host-fault", "hang|die", NULL, set_host_fault,
-	  "dmapfs: a failed host fault stalls (default) or kills the stack" },
-	{ "inject", 0, "inject", "BUG", NULL, set_inject,
-	  "dmapfs: inject a named bug; repeatable (see dmapfs --help)" },
-	{ "slots", 0, "slots", "N", NULL, set_slots,
-	  "dmapfs: DAX window slots of 2 MiB (default 128)" },
-	{ "host-size", 0, "host-size", "SIZE", NULL, set_host_size,
-	  "dmapfs: size of the loop ext4 host file system (default 1G)" },
-	{ "dmapfs", 0, "dmapfs", "PATH", NULL, set_dmapfs,
-	  "dmapfs: the daemon binary (default: next to dmaptest)" },
-	{ "mount", 'm', "mount", "PATH", NULL, set_mount,
-	  "test the file system mounted at PATH (a scratch folder under it)" },
-	{ "resume", 0, NULL, "RUN_DIR", NULL, set_resume,
-	  "continue a run whose runner died: its running case FAILs, the rest run" },
-	{ "resume-reason", 0, NULL, "TEXT", NULL, set_resume_reason,
-	  "with --resume: what killed the runner (goes into the verdict)" },
-	{ "grace", 0, "grace", "SEC", NULL, set_grace,
-	  "how long killed tasks may take to go (default 5)" },
+	{ "results-dir", 'o', "results-dir", "DIR", NULL, STR(results_dir),
+	  .help = "where run folders go (default: results)" },
+	{ "exclude", 'x', "exclude", "FILE", NULL, STR(exclude_file),
+	  .help = "exclude file: lines 'case[/variant]  # reason'" },
+	{ "timeout-mul", 'T', "timeout-mul", "F", NULL, FUNC(set_timeout_mul),
+	  .help = "multiply every timeout and progress window by F (default 1)" },
+	{ "iterations", 'i', "iterations", "N", NULL, FUNC(set_iterations),
+	  .help = "run each selected case N times (default 1)" },
+	{ "seed", 's', "seed", "N", NULL, FUNC(set_seed),
+	  .help = "random seed (default: from the clock; printed and recorded)" },
+	{ "target", 0, "target", "NAME", NULL, CHOICE(target, targets),
+	  .help = "what to test: dmapfs (default) or dir" },
+	{ "dir", 'd', "dir", "PATH", NULL, STR(dir),
+	  .help = "dir target: make scratch directories under PATH" },
+	{ "mount", 'm', "mount", "PATH", NULL, FUNC(set_mount),
+	  .help = "test the file system mounted at PATH (a scratch folder under it)" },
+	{ "client", 0, "client", "NAME", NULL, CHOICE(client, clients),
+	  .help = "dmapfs: reference (patched, default) or legacy (pre-patch) client" },
+	{ "host-reserve", 0, "host-reserve", "on|off", NULL,
+	  CHOICE(host_reserve, on_off),
+	  .help = "dmapfs: host daemon reserves RW ranges with fallocate (default on)" },
+	{ "host-fault", 0, "host-fault", "hang|die", NULL,
+	  CHOICE(host_fault, faults),
+	  .help = "dmapfs: a failed host fault stalls (default) or kills the stack" },
+	{ "inject", 0, "inject", "BUG", NULL, FUNC(set_inject),
+	  .help = "dmapfs: inject a named bug; repeatable (see dmapfs --help)" },
+	{ "slots", 0, "slots", "N", NULL, FUNC(set_slots),
+	  .help = "dmapfs: DAX window slots of 2 MiB (default 128)" },
+	{ "host-size", 0, "host-size", "SIZE", NULL, FUNC(set_host_size),
+	  .help = "dmapfs: size of the loop ext4 host file system (default 1G)" },
+	{ "dmapfs", 0, "dmapfs", "PATH", NULL, STR(dmapfs),
+	  .help = "dmapfs: the daemon binary (default: next to dmaptest)" },
+	{ "resume", 0, NULL, "RUN_DIR", NULL, STR(resume),
+	  .help = "continue a run whose runner died: its running case FAILs, the rest run" },
+	{ "resume-reason", 0, NULL, "TEXT", NULL, STR(resume_reason),
+	  .help = "with --resume: what killed the runner (goes into the verdict)" },
+	{ "grace", 0, "grace", "SEC", NULL, FUNC(set_grace),
+	  .help = "how long killed tasks may take to go (default 5)" },
 	{ "on-unkillable", 0, "on-unkillable", "WHAT", NULL,
-	  set_on_unkillable,
-	  "after a case left unkillable tasks: continue (default) or stop" },
-	{ "allow-fill", 0, NULL, NULL, "yes", set_allow_fill,
-	  "let cases fill the target's host file system (needed on real mounts)" },
-	{ NULL, 0, "allow-fill", "yes|no", NULL, set_allow_fill, NULL },
-	{ "quick", 0, NULL, NULL, "yes", set_quick,
-	  "small sizes and short budgets (implied by selecting the quick group)" },
-	{ NULL, 0, "quick", "yes|no", NULL, set_quick, NULL },
-	{ "no-kmsg", 0, NULL, NULL, "no", set_kmsg,
-	  "do not scan or mark the kernel log" },
-	{ NULL, 0, "kmsg", "yes|no", NULL, set_kmsg, NULL },
-	{ "param", 'p', "param", "KEY=VALUE", NULL, set_param,
-	  "case parameter, e.g. size=1G or truncate-od.size=1G; repeatable" },
-	{ "progress", 0, "progress", "MODE", NULL, set_progress,
-	  "progress line: auto (default), tty, plain, none" },
-	{ "verbose", 'v', NULL, NULL, "+1", set_verbose,
-	  "more output (case log lines on stderr); repeatable" },
-	{ "quiet", 'q', NULL, NULL, "0-", set_verbose,
-	  "no progress line, only TAP" },
-	{ NULL, 0, "verbose", "N", NULL, set_verbose, NULL },
-	{ "config", 'c', NULL, "FILE", NULL, set_config,
-	  "read settings from FILE (default: $DMAPTEST_CONFIG)" },
-	{ "json", 0, NULL, NULL, "1", set_json,
-	  "list, env: print JSON" },
-	{ "help", 'h', NULL, NULL, "1", set_help, "this help" },
-	{ "version", 'V', NULL, NULL, "1", set_version, "print the version" },
+	  FUNC(set_on_unkillable),
+	  .help = "after a case left unkillable tasks: continue (default) or stop" },
+	{ "allow-fill", 0, NULL, NULL, "yes", BOOL(allow_fill),
+	  .help = "let cases fill the target's host file system (needed on real mounts)" },
+	{ NULL, 0, "allow-fill", "yes|no", NULL, BOOL(allow_fill) },
+	{ "quick", 0, NULL, NULL, "yes", BOOL(quick),
+	  .help = "small sizes and short budgets (implied by selecting the quick group)" },
+	{ NULL, 0, "quick", "yes|no", NULL, BOOL(quick) },
+	{ "no-kmsg", 0, NULL, NULL, "no", BOOL(kmsg),
+	  .help = "do not scan or mark the kernel log" },
+	{ NULL, 0, "kmsg", "yes|no", NULL, BOOL(kmsg) },
+	{ "param", 'p', "param", "KEY=VALUE", NULL, FUNC(set_param),
+	  .help = "case parameter, e.g. size=1G or truncate-od.size=1G; repeatable" },
+	{ "progress", 0, "progress", "MODE", NULL, FUNC(set_progress),
+	  .help = "progress line: auto (default), tty, plain, none" },
+	{ "verbose", 'v', NULL, NULL, "+1", FUNC(set_verbose),
+	  .help = "more output (case log lines on stderr); repeatable" },
+	{ "quiet", 'q', NULL, NULL, "0-", FUNC(set_verbose),
+	  .help = "no progress line, only TAP" },
+	{ NULL, 0, "verbose", "N", NULL, FUNC(set_verbose) },
+	{ "config", 'c', NULL, "FILE", NULL, STR(config_file),
+	  .help = "read settings from FILE (default: $DMAPTEST_CONFIG)" },
+	{ "json", 0, NULL, NULL, "1", FUNC(set_json),
+	  .help = "list, env: print JSON" },
+	{ "help", 'h', NULL, NULL, "1", FUNC(set_help), .help = "this help" },
+	{ "version", 'V', NULL, NULL, "1", FUNC(set_version),
+	  .help = "print the version" },
 };
+
+static int apply(const struct opt_def *d, struct dt_opts *o, const char *v,
+		 char *err, size_t errsz)
+{
+	void *field = (char *)o + d->off;
+	const char *what = d->key ? d->key : d->name;
+
+	switch (d->kind) {
+	case OPT_STR:
+		if (!*v)
+			return ERR("%s: empty value", what);
+		return set_str(field, v);
+	case OPT_BOOL:
+		if (parse_bool(v, field) < 0)
+			return ERR("%s: '%s' is not yes or no", what, v);
+		return 0;
+	case OPT_CHOICE:
+		return set_choice(field, what, v, d->choices, err, errsz);
+	case OPT_FUNC:
+		break;
+	}
+	return d->set(o, v, err, errsz);
+}
 
 #define NR_OPT_DEFS (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
@@ -458,7 +414,7 @@ int opts_set(struct dt_opts *o, const char *key, const char *value,
 			continue;
 		if (!opt_defs[i].arg)
 			break;
-		return opt_defs[i].set(o, value, err, errsz);
+		return apply(&opt_defs[i], o, value, err, errsz);
 	}
 	snprintf(err, errsz, "unknown setting '%s'", key);
 	return -1;
@@ -550,7 +506,7 @@ int opts_parse(struct dt_opts *o, int argc, char **argv, char *err,
 		cli[nr_cli].def = d;
 		cli[nr_cli].value = d->arg ? optarg : d->flag_value;
 		nr_cli++;
-		if (d->set == set_config)
+		if (d->name && !strcmp(d->name, "config"))
 			config = optarg;
 	}
 
@@ -560,7 +516,7 @@ int opts_parse(struct dt_opts *o, int argc, char **argv, char *err,
 			goto out;
 	}
 	for (i = 0; i < (unsigned int)nr_cli; i++)
-		if (cli[i].def->set(o, cli[i].value, err, errsz) < 0)
+		if (apply(cli[i].def, o, cli[i].value, err, errsz) < 0)
 			goto out;
 
 	if (o->command == CMD_HELP || o->command == CMD_VERSION) {

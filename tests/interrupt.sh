@@ -10,11 +10,7 @@ for sig in INT TERM; do
 		--dir "$T" -o "$res" --progress none >"$T/tap" 2>&1 &
 	runner=$!
 	on_exit "kill -9 $runner 2>/dev/null"
-	for _ in $(seq 100); do
-		cur=$($JSON_GET "$res/latest/run.json" current 2>/dev/null || true)
-		[ "$cur" = meta-hang ] && break
-		sleep 0.05
-	done
+	wait_for_case "$res" meta-hang || bad "SIG$sig: meta-hang never started"
 	sleep 0.3
 	case_pids=$(pgrep -P "$runner" | tr '\n' ' ')
 	kill -s "$sig" "$runner"

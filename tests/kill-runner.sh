@@ -11,12 +11,8 @@ runner=$!
 on_exit "kill -9 $runner 2>/dev/null"
 
 # wait until the third case (meta-hang, 2 s) is running
-for _ in $(seq 100); do
-	cur=$($JSON_GET "$res/latest/run.json" current 2>/dev/null || true)
-	[ "$cur" = meta-hang ] && break
-	sleep 0.05
-done
-expect_eq "running case before the kill" "$cur" meta-hang
+wait_for_case "$res" meta-hang && ok "meta-hang was running before the kill" ||
+	bad "meta-hang never started"
 case_pids=$(pgrep -P "$runner" | tr '\n' ' ')
 kill -9 "$runner"
 wait "$runner" 2>/dev/null

@@ -53,6 +53,17 @@ result_get() {
 	sed -n "s/^$3=//p" "$1/$2/result" 2>/dev/null
 }
 
+# wait_for_case RESULTS_DIR CASE_ID: until run.json says CASE_ID is running
+wait_for_case() {
+	local cur
+	for _ in $(seq 200); do
+		cur=$($JSON_GET "$1/latest/run.json" current 2>/dev/null || true)
+		[ "$cur" = "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 finish() {
 	echo "$NAME: $((CHECKS - FAILS)) of $CHECKS checks passed"
 	[ "$FAILS" -eq 0 ] && exit 0

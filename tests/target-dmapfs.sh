@@ -13,16 +13,6 @@ command -v mkfs.ext4 >/dev/null || skip "mkfs.ext4 (e2fsprogs) is needed"
 res=$T/results
 common=(--host-size 64M --slots 8 --progress none -o "$res")
 
-wait_for_case() {	# RUN_DIR CASE
-	local cur
-	for _ in $(seq 200); do
-		cur=$($JSON_GET "$1/latest/run.json" current 2>/dev/null || true)
-		[ "$cur" = "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # 1. a hang: abort, restart, the next case runs on a fresh dmapfs
 "$DMAPTEST" run meta-pass meta-hang meta-fail "${common[@]}" >"$T/tap1" 2>&1
 run=$res/latest

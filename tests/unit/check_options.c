@@ -41,7 +41,7 @@ START_TEST(test_errors)
 		   "all");
 	EXPECT_ERR("run: nothing selected (try 'dmaptest run all')", "run");
 	EXPECT_ERR("unknown command 'walk' (run, list, env, cleanup, help, version)", "walk");
-	EXPECT_ERR("target: unknown target 'nfs' (dmapfs, dir)", "--target",
+	EXPECT_ERR("target: 'nfs' is not one of dmapfs, dir", "--target",
 		   "nfs", "run", "all");
 	EXPECT_ERR("on-unkillable: 'maybe' is not 'continue' or 'stop'",
 		   "--on-unkillable", "maybe", "run", "all");
