@@ -22,6 +22,7 @@
 
 #define TICK_MS 50		/* watchdog resolution */
 #define MAX_TASKS 1024
+#define ABORT_AFTER_S 0.5	/* killed tasks still there: abort the target */
 #define TARGET_CHECK_S 0.5	/* how often to ask whether the target lives */
 
 void watch_out_init(struct watch_out *out)
@@ -223,13 +224,19 @@ static void kill_group(const struct watch_params *wp, struct proc_group *g,
 	char desc[512];
 	int n;
 
+	/*
+	 * A task waiting for a FUSE reply that will never come sleeps
+	 * uninterruptibly: give SIGKILL a moment, then break the target's
+	 * connection rather than wait out the whole grace period.
+	 */
 	group_kill(g);
-	if (wait_gone(g, pidfd, wp->grace))
+	if (wait_gone(g, pidfd, wp->target && wp->target->ops->abort ?
+		      ABORT_AFTER_S : wp->grace))
 		return;
 	if (wp->target && wp->target->ops->abort) {
 		log_line(wp->log, t0, wp->verbose,
 			 "tasks survived SIGKILL for %.1f s: aborting the target's connection",
-			 wp->grace);
+			 ABORT_AFTER_S);
 		wp->target->ops->abort(wp->target);
 		if (wait_gone(g, pidfd, wp->grace))
 			return;
@@ -241,8 +248,8 @@ static void kill_group(const struct watch_params *wp, struct proc_group *g,
 	out->obs.unkillable = true;
 	out->obs.nr_unkillable = n ? n : 1;
 	describe_pids(pids, n, desc, sizeof(desc));
-	log_line(wp->log, t0, wp->verbose, "unkillable after %.1f s: %s",
-		 2 * wp->grace, desc);
+	log_line(wp->log, t0, wp->verbose, "unkillable after SIGKILL and abort: %s",
+		 desc);
 }
 
 static void collect_hang(const struct watch_params *wp, struct proc_group *g,
