@@ -15,3 +15,12 @@ DT_CASE(meta_no_progress)
 DT_CASE(meta_leftover)
 DT_CASE(meta_dmesg_warning)
 DT_CASE(meta_silent)
+/* case library I: the seed's reproducers, host ENOSPC, RO mappings */
+DT_CASE(truncate_od)
+DT_CASE(pwrite_enospc)
+DT_CASE(host_enospc)
+DT_CASE(ro_mapping)
+/* case library II: stress of the mapping state machine */
+DT_CASE(mixed_rw_2m)
+DT_CASE(dmap_exhaust)
+DT_CASE(fio_stress)

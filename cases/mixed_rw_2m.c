@@ -1,0 +1,751 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mixed-rw-2m: reads and writes on one 2 MiB-aligned range (one DAX
+ * mapping) of a file, first in order, then all at once.
+ *
+ * The file is truncated to three ranges first (writes that extend i_size
+ * bypass DAX) and only range 1 is used.
+ *
+ * Sequential part: read the sparse range (one RO mapping expected), write
+ * it (exactly one RO->RW upgrade in place, no second mapping), read it
+ * back (the new data). Mapping counts come from the mapping observer
+ * (dmapfs counters, kprobe on a guest) and, on dmapfs, the map lines of
+ * the control file; without an observer that check is reported as not
+ * made.
+ *
+ * Concurrent part: writers and readers, as threads and as processes,
+ * through pread/pwrite, io_uring and MAP_SHARED mmap (PROT_READ for
+ * readers, PROT_WRITE + msync for writers), for the runtime budget. Data
+ * are self-describing 4 KiB blocks (offset, generation, writer,
+ * checksum; lib/dt_blk.h), each owned by one writer; readers judge only
+ * blocks whose writer was idle during the read (lib/dt_owned.h), so a
+ * correct stack gives no false positive. When the window size is known,
+ * an evictor reads other ranges now and then so the range is reclaimed
+ * and set up again (RO or RW, then upgraded) while the workers run.
+ *
+ * A block that reads back older than written is told apart by evicting
+ * the range and reading again: still old in the file -> "lost write";
+ * right in the file -> "stale read" (reads came from a stale mapping).
+ *
+ * Parameters: runtime (seconds; 60, quick 4), writers (4), readers (4),
+ * procs (1: every other worker is a process; 0: threads only), methods
+ * (psync,uring,mmap), span (16: blocks per read at most), evict_ms
+ * (250; 0: no evictions), parts (seq,conc), window (window size when the
+ * target cannot tell), mmap_coherent (default: 1 on a DAX file or a
+ * non-FUSE target; 0 on FUSE without DAX, e.g. dmapfs, whose mmap goes
+ * through a page cache: a block that looks old through the mapping is
+ * then read again with pread and only that is judged).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dt_blk.h"
+#include "dt_case.h"
+#include "dt_clock.h"
+#include "dt_dmapctl.h"
+#include "dt_fmt.h"
+#include "dt_fs.h"
+#include "dt_observe.h"
+#include "dt_owned.h"
+#include "dt_rwio.h"
+#include "dt_window.h"
+
+#define MRW_IDX		1
+#define MRW_BASE	((uint64_t)MRW_IDX << DT_RANGE_SHIFT)
+#define MRW_NBLKS	(DT_RANGE_SIZE / DT_BLK_SIZE)
+#define MRW_MAX_WORKERS	16
+
+struct mrw {
+	bool seq, conc;
+	double runtime;
+	int nwriters, nreaders;
+	bool procs;
+	unsigned int methods;
+	uint32_t span;
+	long evict_ms;
+	bool mmap_coherent;
+
+	int fd;
+	const char *workdir;
+	char path[PATH_MAX];
+	char rel[PATH_MAX];	/* as the dmapfs map lines spell it */
+	bool have_ctl;
+	struct dt_window win;
+	bool win_known;
+	struct dt_obs *obs;
+	struct dt_own *own;
+	char *buf;		/* one range */
+	bool seq_data_bad;
+	bool failed;
+	char seq_note[512];
+	char conc_note[512];
+
+	/* concurrent part */
+	struct dt_own_worker workers[MRW_MAX_WORKERS];
+	pthread_t threads[MRW_MAX_WORKERS];
+	bool threaded[MRW_MAX_WORKERS];
+	pid_t pids[MRW_MAX_WORKERS];
+	int nworkers;
+	uint64_t evictions;
+};
+
+static struct mrw mrw = { .fd = -1 };
+
+static const char *const groups[] = { "stress", "quick", "dax", NULL };
+
+static void mrw_fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void mrw_fail(const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	mrw.failed = true;
+	dt_res(DT_FAIL, "%s", buf);
+}
+
+static unsigned int parse_methods(const char *s)
+{
+	unsigned int m = 0;
+	char buf[128], *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "psync"))
+			m |= 1u << DT_IO_PSYNC;
+		else if (!strcmp(tok, "uring") || !strcmp(tok, "io_uring"))
+			m |= 1u << DT_IO_URING;
+		else if (!strcmp(tok, "mmap"))
+			m |= 1u << DT_IO_MMAP;
+		else
+			dt_brk("parameter methods: '%s' is not psync, uring or mmap",
+			       tok);
+	}
+	if (!m)
+		dt_brk("parameter methods: empty");
+	return m;
+}
+
+static void params(struct dt_ctx *ctx)
+{
+	const char *p = dt_param("parts");
+	double left = dt_runtime_left();
+
+	mrw.seq = !p || strstr(p, "seq");
+	mrw.conc = !p || strstr(p, "conc");
+	if (!mrw.seq && !mrw.conc)
+		dt_brk("parameter parts: seq, conc or seq,conc");
+	mrw.runtime = dt_param_long("runtime", ctx->quick ? 4 : 60);
+	if (left > 0 && mrw.runtime > left - 5)
+		mrw.runtime = left > 6 ? left - 5 : 1;
+	mrw.nwriters = dt_param_long("writers", 4);
+	mrw.nreaders = dt_param_long("readers", 4);
+	if (mrw.nwriters < 1 || mrw.nreaders < 0 ||
+	    mrw.nwriters + mrw.nreaders > MRW_MAX_WORKERS)
+		dt_brk("parameters writers/readers: 1.. writers, 0.. readers, %d in all at most",
+		       MRW_MAX_WORKERS);
+	mrw.procs = dt_param_long("procs", 1) != 0;
+	p = dt_param("methods");
+	mrw.methods = parse_methods(p ? p : "psync,uring,mmap");
+	mrw.span = dt_param_long("span", 16);
+	if (mrw.span < 1 || mrw.span > 64)
+		dt_brk("parameter span: 1..64 blocks");
+	mrw.evict_ms = dt_param_long("evict_ms", 250);
+}
+
+static void setup(struct dt_ctx *ctx)
+{
+	params(ctx);
+	mrw.workdir = ctx->workdir;
+	if (dt_path(mrw.path, sizeof(mrw.path), ctx->workdir, "mixed") < 0)
+		dt_brk("path too long");
+	mrw.fd = open(mrw.path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (mrw.fd < 0)
+		dt_brk("create %s: %s", mrw.path, strerror(errno));
+	/* i_size first: writes inside i_size take the DAX path */
+	if (ftruncate(mrw.fd, 3 * DT_RANGE_SIZE) < 0)
+		dt_brk("truncate %s to 6 MiB: %s", mrw.path, strerror(errno));
+	if (posix_memalign((void **)&mrw.buf, DT_BLK_SIZE, DT_RANGE_SIZE))
+		dt_brk("out of memory");
+	mrw.own = dt_own_create(MRW_BASE, MRW_NBLKS, mrw.nwriters, ctx->seed);
+	if (!mrw.own)
+		dt_brk("shared state: %s", strerror(errno));
+
+	mrw.obs = dt_obs_open(ctx);
+	dt_obs_track(mrw.obs, mrw.path);
+	mrw.have_ctl = (ctx->features & DT_FEAT_COUNTERS) &&
+		       !dt_ctl_relpath(mrw.path, mrw.rel, sizeof(mrw.rel));
+	mrw.win_known = !dt_window_probe(ctx, &mrw.win);
+	if (mrw.win_known) {
+		dt_metric("window_slots", "%" PRIu64, mrw.win.slots);
+		dt_info("window: %" PRIu64 " slots of 2 MiB (%s)",
+			mrw.win.slots, mrw.win.source);
+	} else {
+		dt_info("%s: no evictions, stale and lost data not told apart",
+			mrw.win.source);
+	}
+	dt_metric("window_source", "%s", mrw.win.source);
+	mrw.mmap_coherent = dt_param_long("mmap_coherent",
+					   dt_is_dax(mrw.fd) == 1 ||
+					   !(ctx->features & DT_FEAT_FUSE));
+	if (!mrw.mmap_coherent)
+		dt_info("mmap: loads go through a FUSE page cache that direct I/O does not keep coherent (no DAX on the file): a block that looks old through the mapping is read again with pread, and pread's answer is judged");
+	dt_metric("mmap_coherent", "%d", mrw.mmap_coherent);
+	dt_metric("range_offset", "%" PRIu64, MRW_BASE);
+}
+
+static int io_full(bool write, void *buf, size_t len, uint64_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t r = write ? pwrite(mrw.fd, (char *)buf + done,
+					   len - done, off + done) :
+				    pread(mrw.fd, (char *)buf + done,
+					  len - done, off + done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (!r)
+			return -ENODATA;
+		done += r;
+	}
+	dt_heartbeat_add(len, 1);
+	return 0;
+}
+
+static const char *gen_text(uint64_t gen, char *buf, size_t len)
+{
+	if (gen)
+		snprintf(buf, len, "%" PRIu64, gen);
+	else
+		snprintf(buf, len, "zeros (never written)");
+	return buf;
+}
+
+/*
+ * A data anomaly was seen: stop, evict the range from the window if we
+ * can, read everything back and report what it was, with the offset.
+ */
+static void data_fail(struct dt_ctx *ctx, const char *part,
+		      const struct dt_own_anom *seen)
+{
+	char why[256] = "", g1[48], g2[48];
+	struct dt_own_anom fb;
+	bool evicted = false;
+	int n;
+
+	if (seen->kind == DT_OWN_IOERR) {
+		mrw_fail("%s: %s: %s", part, seen->who, seen->what);
+		return;
+	}
+	if (seen->kind == DT_OWN_BAD) {
+		mrw_fail("%s: bad block at offset 0x%" PRIx64
+		       ": expected generation %" PRIu64 ", read %s (%s)",
+		       part, seen->off, seen->want, seen->what, seen->who);
+		return;
+	}
+	if (mrw.win_known) {
+		dt_phase("%s: evicting the range", part);
+		evicted = !dt_window_evict(ctx->workdir, mrw.win.slots, why,
+					   sizeof(why));
+		if (!evicted)
+			dt_info("eviction failed: %s", why);
+	} else {
+		snprintf(why, sizeof(why), "%s", mrw.win.source);
+	}
+	n = dt_own_verify(mrw.own, mrw.fd, &fb);
+	gen_text(seen->got, g2, sizeof(g2));
+	if (n < 0) {
+		mrw_fail("%s: stale read or lost write at offset 0x%"
+		       PRIx64 ": generation %" PRIu64 " written, %s read back (%s); reading the range again failed: %s",
+		       part, seen->off, seen->want, g2, seen->who, fb.what);
+	} else if (!evicted) {
+		mrw_fail("%s: stale read or lost write at offset 0x%"
+		       PRIx64 ": generation %" PRIu64 " written, %s read back (%s); %d block(s) wrong when read again; could not evict the range to tell which: %s",
+		       part, seen->off, seen->want, g2, seen->who, n, why);
+	} else if (n > 0 && fb.kind == DT_OWN_STALE) {
+		gen_text(fb.got, g1, sizeof(g1));
+		mrw_fail("%s: lost write at offset 0x%" PRIx64
+		       ": generation %" PRIu64 " written, %s read back, still so after evicting the range from the window; %d block(s) lost (first seen at 0x%" PRIx64 " by %s)",
+		       part, fb.off, fb.want, g1, n, seen->off, seen->who);
+	} else if (n > 0) {
+		mrw_fail("%s: bad block at offset 0x%" PRIx64
+		       " after evicting the range: expected generation %"
+		       PRIu64 ", read %s (first seen at 0x%" PRIx64
+		       ": generation %" PRIu64 " written, %s read back, by %s)",
+		       part, fb.off, fb.want, fb.what, seen->off, seen->want,
+		       g2, seen->who);
+	} else {
+		mrw_fail("%s: stale read at offset 0x%" PRIx64
+		       ": generation %" PRIu64 " written, %s read back (%s); once the range was evicted from the window the file held generation %"
+		       PRIu64 ": reads were served from a stale mapping",
+		       part, seen->off, seen->want, g2, seen->who,
+		       seen->want);
+	}
+}
+
+/* The map lines of our range: how many, how many RW, described. */
+static int ctl_maps(int *nrw, char *desc, size_t len)
+{
+	struct dt_ctl c;
+	int n;
+
+	if (!mrw.have_ctl || dt_ctl_read(mrw.workdir, &c) < 0)
+		return -1;
+	n = dt_ctl_maps_of(&c, mrw.rel, MRW_IDX, nrw, desc, len);
+	dt_ctl_free(&c);
+	return n;
+}
+
+/*
+ * Judge the mapping counts of one sequential step: 0 checked and right,
+ * 1 wrong (what is wrong in fails, for the caller to report), -1 not
+ * checked (note says why).
+ */
+static int seq_judge_map(const char *step, const struct dt_obs_delta *d,
+			 uint64_t ro, uint64_t rw, uint64_t up, bool want_rw,
+			 char *note, size_t len, char *fails, size_t flen)
+{
+	char counts[256], desc[128];
+	int n, nrw = 0, bad = 0;
+	size_t pos = 0;
+
+	fails[0] = '\0';
+
+	dt_obs_map_text(d, counts, sizeof(counts));
+	if (d->map_valid && (d->map.setup_ro != ro || d->map.setup_rw != rw ||
+			     d->map.upgrades != up)) {
+		pos += snprintf(fails + pos, flen - pos,
+				"sequential %s: expected setup_ro=%" PRIu64
+				" setup_rw=%" PRIu64 " upgrades=%" PRIu64
+				", counted %s", step, ro, rw, up, counts);
+		bad = 1;
+	}
+	n = ctl_maps(&nrw, desc, sizeof(desc));
+	if (n >= 0 && (n != 1 || (nrw == 1) != want_rw)) {
+		if (pos < flen)
+			snprintf(fails + pos, flen - pos,
+				 "%ssequential %s: expected one %s mapping of range %d, the map shows %d%s%s%s",
+				 pos ? "; " : "", step, want_rw ? "RW" : "RO",
+				 MRW_IDX, n, n ? " (" : "", desc, n ? ")" : "");
+		bad = 1;
+	}
+	if (d->map_valid)
+		snprintf(note, len, "%s%s", d->map_backend,
+			 n >= 0 ? " and the map lines" : "");
+	else
+		snprintf(note, len, "%s", d->map_why);
+	if (bad)
+		return 1;
+	return d->map_valid ? 0 : -1;
+}
+
+static void seq_part(struct dt_ctx *ctx)
+{
+	char note_r[384], note_w[384], d[160], fails[768];
+	struct dt_obs_delta dr, dw;
+	struct dt_own_anom first;
+	struct dt_blk_info bi;
+	uint32_t b, nbad = 0, zeros_bad;
+	int ret, mr, mw;
+
+	/* 1: read the sparse range: one RO mapping */
+	dt_phase("sequential: read");
+	dt_obs_begin(mrw.obs);
+	ret = io_full(false, mrw.buf, DT_RANGE_SIZE, MRW_BASE);
+	dt_obs_end(mrw.obs, &dr);
+	dt_obs_check_file(mrw.obs, mrw.fd, &dr);
+	dt_obs_metrics(&dr, "seq.read");
+	if (ret) {
+		mrw_fail("sequential read of the sparse range at 0x%"
+		       PRIx64 " failed: %s", MRW_BASE, strerror(-ret));
+		mrw.seq_data_bad = true;
+		return;
+	}
+	for (b = 0; b < MRW_NBLKS; b++) {
+		uint64_t off = MRW_BASE + (uint64_t)b * DT_BLK_SIZE;
+
+		if (dt_blk_check(mrw.buf + (size_t)b * DT_BLK_SIZE, off,
+				 ctx->seed, &bi) == DT_BLK_ZERO)
+			continue;
+		mrw_fail("sequential read of a sparse range: offset 0x%"
+		       PRIx64 " holds %s, not zeros", off,
+		       dt_blk_describe(&bi, d, sizeof(d)));
+		nbad = 1;
+		break;
+	}
+	mr = seq_judge_map("read", &dr, 1, 0, 0, false, note_r,
+			   sizeof(note_r), fails, sizeof(fails));
+	if (mr > 0)
+		mrw_fail("%s", fails);
+
+	/* 2: write it: the RO mapping is upgraded in place, once */
+	dt_phase("sequential: write");
+	for (b = 0; b < MRW_NBLKS; b++)
+		dt_blk_fill(mrw.buf + (size_t)b * DT_BLK_SIZE,
+			    MRW_BASE + (uint64_t)b * DT_BLK_SIZE, 1,
+			    b % mrw.nwriters, ctx->seed);
+	dt_obs_begin(mrw.obs);
+	ret = io_full(true, mrw.buf, DT_RANGE_SIZE, MRW_BASE);
+	dt_obs_end(mrw.obs, &dw);
+	dt_obs_check_file(mrw.obs, mrw.fd, &dw);
+	dt_obs_metrics(&dw, "seq.write");
+	if (ret) {
+		mrw_fail("sequential write of the 2 MiB range at 0x%"
+		       PRIx64 " failed: %s", MRW_BASE, strerror(-ret));
+		mrw.seq_data_bad = true;
+		return;
+	}
+	for (b = 0; b < MRW_NBLKS; b++)
+		mrw.own->blk[b].gen = 1;
+	/* judged now, before a read-back or an eviction changes the map */
+	mw = seq_judge_map("write", &dw, 0, 0, 1, true, note_w,
+			   sizeof(note_w), fails, sizeof(fails));
+
+	/* 3: read back: the new data */
+	dt_phase("sequential: read back");
+	ret = io_full(false, mrw.buf, DT_RANGE_SIZE, MRW_BASE);
+	if (ret) {
+		mrw_fail("sequential read-back at 0x%" PRIx64
+		       " failed: %s", MRW_BASE, strerror(-ret));
+		mrw.seq_data_bad = true;
+		return;
+	}
+	memset(&first, 0, sizeof(first));
+	zeros_bad = nbad;
+	nbad = 0;
+	for (b = 0; b < MRW_NBLKS; b++) {
+		uint64_t off = MRW_BASE + (uint64_t)b * DT_BLK_SIZE;
+		const char *blk = mrw.buf + (size_t)b * DT_BLK_SIZE;
+
+		if (dt_blk_check(blk, off, ctx->seed, &bi) == DT_BLK_OK &&
+		    bi.gen == 1)
+			continue;
+		if (!nbad++) {
+			dt_own_describe(mrw.own, blk, off, 1, &first);
+			snprintf(first.who, sizeof(first.who),
+				 "one pwrite of the whole range, then one pread");
+		}
+	}
+	dt_metric("seq.bad_blocks", "%u", nbad);
+	/* the data verdict first: it names the offset */
+	if (nbad) {
+		mrw.seq_data_bad = true;
+		data_fail(ctx, "sequential read-write-read", &first);
+	}
+	/* then the mapping checks of the write */
+	if (mw > 0)
+		mrw_fail("%s", fails);
+	if (nbad || zeros_bad || mr > 0 || mw > 0)
+		return;
+	if (!mr && !mw)
+		snprintf(mrw.seq_note, sizeof(mrw.seq_note),
+			 "sequential: read zeros (one RO mapping), wrote the range (one upgrade in place, no second mapping), read it back (%s)",
+			 note_w);
+	else
+		snprintf(mrw.seq_note, sizeof(mrw.seq_note),
+			 "sequential: read zeros, wrote the range, read it back; mappings not checked: %s",
+			 mr ? note_r : note_w);
+}
+
+/* --- the concurrent part --- */
+
+static void *thread_main(void *arg)
+{
+	dt_own_work(arg);
+	return NULL;
+}
+
+static void start_workers(struct dt_ctx *ctx)
+{
+	int i, n = mrw.nwriters + mrw.nreaders;
+
+	mrw.nworkers = 0;
+	for (i = 0; i < n; i++) {
+		struct dt_own_worker *w = &mrw.workers[i];
+		bool writer = i < mrw.nwriters;
+		int id = writer ? i : i - mrw.nwriters;
+		bool proc = mrw.procs && (id & 1);
+
+		w->own = mrw.own;
+		w->fd = mrw.fd;
+		w->id = id;
+		w->writer = writer;
+		w->methods = mrw.methods;
+		w->max_span = mrw.span;
+		w->mmap_coherent = mrw.mmap_coherent;
+		w->rng = dt_rand();
+		snprintf(w->name, sizeof(w->name), "%s %d (%s)",
+			 writer ? "writer" : "reader", id,
+			 proc ? "process" : "thread");
+		mrw.pids[i] = 0;
+		mrw.threaded[i] = false;
+		/* processes first: fork before there are threads */
+		if (proc) {
+			pid_t pid = fork();
+
+			if (pid < 0) {
+				dt_own_stop(mrw.own);
+				dt_brk("fork: %s", strerror(errno));
+			}
+			if (!pid) {
+				dt_own_work(w);
+				_exit(w->ret ? 1 : 0);
+			}
+			mrw.pids[i] = pid;
+			dt_obs_track_pid(mrw.obs, pid);
+		}
+		mrw.nworkers++;
+	}
+	for (i = 0; i < n; i++) {
+		if (mrw.pids[i])
+			continue;
+		if (pthread_create(&mrw.threads[i], NULL, thread_main,
+				   &mrw.workers[i])) {
+			dt_own_stop(mrw.own);
+			dt_brk("pthread_create failed");
+		}
+		mrw.threaded[i] = true;
+	}
+}
+
+/* Wait for every worker; a worker process killed by a signal FAILs. */
+static void stop_workers(void)
+{
+	int i, st;
+
+	dt_own_stop(mrw.own);
+	for (i = 0; i < mrw.nworkers; i++) {
+		if (mrw.threaded[i]) {
+			pthread_join(mrw.threads[i], NULL);
+			mrw.threaded[i] = false;
+		} else if (mrw.pids[i] > 0) {
+			while (waitpid(mrw.pids[i], &st, 0) < 0 &&
+			       errno == EINTR)
+				;
+			mrw.pids[i] = 0;
+			if (WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS)
+				mrw_fail("%s was killed by SIGBUS",
+					 mrw.workers[i].name);
+			else if (WIFSIGNALED(st))
+				dt_res(DT_ERROR, "%s was killed by %s",
+				       mrw.workers[i].name,
+				       strsignal(WTERMSIG(st)));
+		}
+	}
+	mrw.nworkers = 0;
+}
+
+/*
+ * Run the workers in epochs: every evict_ms, park them all, push the
+ * range out of the window, and let them go on. Each epoch then starts
+ * with the range unmapped, and its first accesses race to set it up
+ * (RO for a read, RW for a write, upgrades after). Without a known
+ * window size the workers just run.
+ */
+static void epochs(struct dt_ctx *ctx)
+{
+	struct timespec ts = {
+		.tv_sec = mrw.evict_ms / 1000,
+		.tv_nsec = (mrw.evict_ms % 1000) * 1000000L,
+	};
+	char why[200];
+
+	if (!mrw.win_known || mrw.evict_ms <= 0) {
+		while (!dt_own_stopped(mrw.own))
+			usleep(50000);
+		return;
+	}
+	while (!dt_own_stopped(mrw.own)) {
+		nanosleep(&ts, NULL);
+		if (!dt_own_pause(mrw.own, mrw.nworkers))
+			break;
+		if (dt_window_evict(ctx->workdir, mrw.win.slots, why,
+				    sizeof(why)) < 0) {
+			struct dt_own_anom a = { .kind = DT_OWN_IOERR };
+
+			snprintf(a.who, sizeof(a.who),
+				 "the evictor (one page of each of %" PRIu64 " ranges of a sparse file)",
+				 mrw.win.slots + 8);
+			snprintf(a.what, sizeof(a.what), "%s", why);
+			dt_own_note(mrw.own, &a);
+		}
+		mrw.evictions++;
+		dt_own_resume(mrw.own);
+	}
+}
+
+static void conc_metrics(double secs)
+{
+	struct dt_own *o = mrw.own;
+	uint64_t w = 0, r = 0;
+	int m;
+
+	for (m = 0; m < DT_IO_NR; m++) {
+		w += o->writes[m];
+		r += o->reads[m];
+		if (!(mrw.methods & (1u << m)))
+			continue;
+		dt_metric(m == DT_IO_PSYNC ? "conc.writes.psync" :
+			  m == DT_IO_URING ? "conc.writes.io_uring" :
+					     "conc.writes.mmap",
+			  "%" PRIu64, o->writes[m]);
+		dt_metric(m == DT_IO_PSYNC ? "conc.reads.psync" :
+			  m == DT_IO_URING ? "conc.reads.io_uring" :
+					     "conc.reads.mmap",
+			  "%" PRIu64, o->reads[m]);
+	}
+	dt_metric("conc.seconds", "%.2f", secs);
+	dt_metric("conc.writes", "%" PRIu64, w);
+	dt_metric("conc.reads", "%" PRIu64, r);
+	dt_metric("conc.blocks_checked", "%" PRIu64, o->checked);
+	dt_metric("conc.blocks_raced", "%" PRIu64, o->raced);
+	dt_metric("conc.readbacks", "%" PRIu64, o->readbacks);
+	dt_metric("conc.mmap_msyncs", "%" PRIu64, o->msyncs);
+	if (!mrw.mmap_coherent)
+		dt_metric("conc.mmap_behind_pread", "%" PRIu64, o->mmap_stale);
+	dt_metric("conc.mmap_sync_file_ranges", "%" PRIu64, o->ranges_synced);
+	dt_metric("conc.bytes", "%" PRIu64, o->bytes);
+	dt_metric("conc.evictions", "%" PRIu64, mrw.evictions);
+	if (secs > 0)
+		dt_metric("conc.ops_per_s", "%.0f", (w + r) / secs);
+}
+
+static void conc_part(struct dt_ctx *ctx)
+{
+	char counts[256], desc[128], b[DT_FMT_LEN];
+	struct dt_own_anom fb;
+	struct dt_obs_delta d;
+	int n, nrw = 0, nmap, i;
+	uint64_t w = 0, r = 0;
+	double t0, secs;
+
+	if (!mrw.seq) {
+		dt_phase("concurrent: writing generation 1");
+		n = dt_own_write_all(mrw.own, mrw.fd, 1);
+		if (n)
+			dt_brk("writing the range before the concurrent part: %s",
+			       strerror(-n));
+	}
+	dt_phase("concurrent: %d writers, %d readers, %.0f s",
+		 mrw.nwriters, mrw.nreaders, mrw.runtime);
+	dt_obs_begin(mrw.obs);
+	t0 = dt_now();
+	mrw.own->deadline = t0 + mrw.runtime;
+	start_workers(ctx);
+	epochs(ctx);
+	stop_workers();
+	secs = dt_now() - t0;
+	dt_obs_end(mrw.obs, &d);
+	dt_obs_check_file(mrw.obs, mrw.fd, &d);
+	dt_obs_metrics(&d, "conc");
+	conc_metrics(secs);
+	for (i = 0; i < mrw.nwriters + mrw.nreaders; i++)
+		if (mrw.workers[i].why[0]) {
+			dt_info("%s: not usable: %s", mrw.workers[i].name,
+				mrw.workers[i].why);
+			break;
+		}
+
+	if (mrw.own->nanom) {
+		dt_metric("conc.anomalies", "%u", mrw.own->nanom);
+		data_fail(ctx, "concurrent", &mrw.own->first);
+		return;
+	}
+	dt_phase("concurrent: final check");
+	n = dt_own_verify(mrw.own, mrw.fd, &fb);
+	if (n) {
+		snprintf(fb.who, sizeof(fb.who),
+			 "the final pread of the range after the workers stopped");
+		data_fail(ctx, "concurrent", &fb);
+		return;
+	}
+	dt_obs_map_text(&d, counts, sizeof(counts));
+	nmap = ctl_maps(&nrw, desc, sizeof(desc));
+	if (nmap > 1) {
+		mrw_fail("concurrent: range %d has %d mappings after the workers stopped (%s)",
+			 MRW_IDX, nmap, desc);
+		return;
+	}
+	if (d.map_valid && d.map.upgrades > d.map.setup_ro) {
+		mrw_fail("concurrent: more upgrades than RO mappings to upgrade: %s",
+			 counts);
+		return;
+	}
+	for (i = 0; i < DT_IO_NR; i++) {
+		w += mrw.own->writes[i];
+		r += mrw.own->reads[i];
+	}
+	snprintf(mrw.conc_note, sizeof(mrw.conc_note),
+		 "concurrent: %d writers, %d readers (%s) for %.1f s: %" PRIu64
+		 " writes, %" PRIu64 " reads, %" PRIu64
+		 " blocks checked, %s, %" PRIu64
+		 " evictions; no torn, stale or lost block; %s",
+		 mrw.nwriters, mrw.nreaders,
+		 mrw.procs ? "threads and processes" : "threads", secs, w, r,
+		 mrw.own->checked, dt_fmt_bytes(b, sizeof(b), mrw.own->bytes),
+		 mrw.evictions, d.map_valid ? counts : d.map_why);
+}
+
+static void run(struct dt_ctx *ctx)
+{
+	if (mrw.seq)
+		seq_part(ctx);
+	if (mrw.conc && mrw.seq_data_bad)
+		dt_info("concurrent part not run: the sequential part already lost data");
+	else if (mrw.conc)
+		conc_part(ctx);
+	if (!mrw.failed)
+		dt_res(DT_PASS, "%s%s%s", mrw.seq_note,
+		       mrw.seq_note[0] && mrw.conc_note[0] ? "; " : "",
+		       mrw.conc_note);
+}
+
+static void cleanup(struct dt_ctx *ctx)
+{
+	if (mrw.own) {
+		dt_own_stop(mrw.own);
+		if (mrw.nworkers)
+			stop_workers();
+	}
+	dt_obs_close(mrw.obs);
+	mrw.obs = NULL;
+	if (mrw.fd >= 0)
+		close(mrw.fd);
+	mrw.fd = -1;
+	dt_own_destroy(mrw.own);
+	mrw.own = NULL;
+	free(mrw.buf);
+	mrw.buf = NULL;
+}
+
+const struct dt_case dt_case_mixed_rw_2m = {
+	.name = "mixed-rw-2m",
+	.desc = "read, write, read back one 2 MiB range (RO mapping, one upgrade), then concurrent readers and writers with verified blocks",
+	.groups = groups,
+	.timeout = 300,
+	.runtime = 60,
+	.progress_window = 30,
+	.setup = setup,
+	.run = run,
+	.cleanup = cleanup,
+};

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * truncate-od: the patch's first reproducer,
+ *
+ *	truncate -s 100G f; od -x f
+ *
+ * Reading a sparse file must complete, return zeros, allocate nothing on
+ * the host and set up read-only mappings only: before the patch every
+ * mapping was read-write, so the host took write faults and allocated
+ * (and, with the host full, the read hung).
+ *
+ * native:       1 MiB requests (io_uring, 4 in flight; pread without
+ *               io_uring), every byte checked, throughput reported.
+ * literal:      the real od -x; its exact output is checked (a zero line,
+ *               "*", the size in octal). od reads ~100 MB/s, so the
+ *               default size is smaller.
+ * *-full:       the same with the host file system filled first through
+ *               the target (needs a target that may be filled).
+ *
+ * Parameters: size (native 100G, literal 2G; quick 256M / 64M),
+ * bs (1M), qd (4), engine (auto|pread|uring), fs_slack (4M: growth of
+ * the host's used space tolerated from unrelated writers).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dt_ballast.h"
+#include "dt_case.h"
+#include "dt_cmd.h"
+#include "dt_fmt.h"
+#include "dt_fs.h"
+#include "dt_observe.h"
+#include "dt_od.h"
+#include "dt_readcheck.h"
+
+#define TOD_LITERAL	1
+#define TOD_FULL	2
+
+#define TOD_SIZE		(100ULL << 30)
+#define TOD_SIZE_LITERAL	(2ULL << 30)
+#define TOD_SIZE_QUICK		(256ULL << 20)
+#define TOD_SIZE_LITERAL_QUICK	(64ULL << 20)
+
+struct tod {
+	bool skip;
+	bool literal;
+	bool full;
+	uint64_t size;
+	uint64_t fs_slack;
+	char path[PATH_MAX];
+	struct dt_obs *obs;
+	struct dt_ballast ballast;
+	char fill_note[160];
+};
+
+static struct tod tod;
+
+static const char *const groups[] = { "quick", "seed", "dax", "enospc", NULL };
+static const char *const cmds[] = { "od", "truncate", NULL };
+
+static const struct dt_variant variants[] = {
+	{ "native", "read with 1 MiB requests, check every byte", 0 },
+	{ "literal", "the real od -x, exact output checked", TOD_LITERAL },
+	{ "native-full", "native, with the host file system full", TOD_FULL },
+	{ "literal-full", "literal, with the host file system full",
+	  TOD_LITERAL | TOD_FULL },
+	{ NULL },
+};
+
+static void make_file(struct dt_ctx *ctx)
+{
+	char sz[32], line[PATH_MAX + 64];
+	struct stat st;
+
+	snprintf(sz, sizeof(sz), "%" PRIu64, tod.size);
+	if (tod.literal) {
+		const char *argv[] = { "truncate", "-s", sz, tod.path, NULL };
+		struct dt_cmd c = { .argv = argv };
+
+		if (dt_cmd_run(&c) < 0)
+			dt_brk("running truncate: %s", strerror(errno));
+		if (!dt_cmd_ok(&c)) {
+			dt_cmd_status(&c, line, sizeof(line));
+			dt_cmd_free(&c);
+			dt_brk("truncate -s %s failed (%s): %s", sz, line,
+			       c.err);
+		}
+		dt_cmd_free(&c);
+	} else {
+		int fd = open(tod.path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+			      0644);
+
+		if (fd < 0)
+			dt_brk("create %s: %s", tod.path, strerror(errno));
+		if (ftruncate(fd, tod.size) < 0)
+			dt_brk("ftruncate %s to %s bytes: %s", tod.path, sz,
+			       strerror(errno));
+		close(fd);
+	}
+	if (stat(tod.path, &st) < 0 || (uint64_t)st.st_size != tod.size)
+		dt_brk("%s: size is not %s after truncate", tod.path, sz);
+}
+
+static void fill_host(struct dt_ctx *ctx)
+{
+	char err[256], b1[DT_FMT_LEN], b2[DT_FMT_LEN];
+	int n = dt_ballast_reap(ctx);
+
+	if (n)
+		dt_metric("stale_ballast_removed", "%d", n);
+	if (dt_ballast_fill(&tod.ballast, ctx->workdir, 0, err,
+			    sizeof(err)) < 0)
+		dt_brk("filling the host: %s", err);
+	dt_metric("ballast_bytes", "%" PRIu64, tod.ballast.bytes);
+	dt_metric("host_free_after_fill", "%" PRIu64, tod.ballast.after.free);
+	snprintf(tod.fill_note, sizeof(tod.fill_note),
+		 "; host full (ballast %s in %.1f s, statvfs free %s)",
+		 dt_fmt_bytes(b1, sizeof(b1), tod.ballast.bytes),
+		 tod.ballast.secs,
+		 dt_fmt_bytes(b2, sizeof(b2), tod.ballast.after.free));
+	dt_info("%s", tod.fill_note + 2);
+}
+
+static void setup(struct dt_ctx *ctx)
+{
+	uint64_t def;
+	char b[DT_FMT_LEN];
+
+	dt_ballast_init(&tod.ballast);
+	tod.literal = ctx->variant && (ctx->variant->arg & TOD_LITERAL);
+	tod.full = ctx->variant && (ctx->variant->arg & TOD_FULL);
+	if (tod.full && !(ctx->features & DT_FEAT_FILL)) {
+		tod.skip = true;
+		dt_res(DT_SKIP, "variant fills the host file system: target '%s' may not be filled (use --allow-fill)",
+		       ctx->target_name);
+		return;
+	}
+	if (tod.literal)
+		def = ctx->quick ? TOD_SIZE_LITERAL_QUICK : TOD_SIZE_LITERAL;
+	else
+		def = ctx->quick ? TOD_SIZE_QUICK : TOD_SIZE;
+	tod.size = dt_param_size("size", def);
+	/* whole pages keep od's output to the three lines checked */
+	tod.size = (tod.size + 4095) & ~4095ULL;
+	if (!tod.size)
+		dt_brk("size must be at least 4k");
+	tod.fs_slack = dt_param_size("fs_slack", 4ULL << 20);
+	dt_metric("size", "%" PRIu64, tod.size);
+	dt_info("sparse file of %s", dt_fmt_bytes(b, sizeof(b), tod.size));
+
+	tod.obs = dt_obs_open(ctx);
+	if (dt_path(tod.path, sizeof(tod.path), ctx->workdir, "sparse") < 0)
+		dt_brk("path too long");
+	dt_obs_track(tod.obs, tod.path);
+	/* the file first: on a full host even a new inode may not fit */
+	make_file(ctx);
+	if (tod.full)
+		fill_host(ctx);
+}
+
+/*
+ * A read that allocates has failed already, and on a host that fills up
+ * it may hang next: say so while it can still be said.
+ */
+static void watch_alloc(uint64_t done)
+{
+	static bool told;
+	char b1[DT_FMT_LEN], b2[DT_FMT_LEN];
+	uint64_t blocks;
+
+	if (told || dt_fresh_blocks(tod.path, &blocks) < 0 || !blocks)
+		return;
+	told = true;
+	dt_res(DT_FAIL, "the read is allocating host blocks: %s allocated after %s read",
+	       dt_fmt_bytes(b1, sizeof(b1), blocks),
+	       dt_fmt_bytes(b2, sizeof(b2), done));
+}
+
+static void tick_read(uint64_t done, void *arg)
+{
+	watch_alloc(done);
+}
+
+static void tick_cmd(struct dt_cmd *c, void *arg)
+{
+	watch_alloc(c->rchar);
+}
+
+static int read_native(struct dt_ctx *ctx, char *msg, size_t len)
+{
+	const char *eng = dt_param("engine");
+	struct dt_rc_opts o = {
+		.engine = DT_RC_AUTO,
+		.bs = dt_param_size("bs", 1ULL << 20),
+		.qd = dt_param_long("qd", 4),
+		.expect = { .kind = DT_EXPECT_ZERO },
+		.tick = tick_read,
+		.tick_bytes = 256ULL << 20,
+	};
+	struct dt_rc_result r;
+	int fd, ret;
+
+	if (eng && !strcmp(eng, "pread"))
+		o.engine = DT_RC_PREAD;
+	else if (eng && !strcmp(eng, "uring"))
+		o.engine = DT_RC_URING;
+	else if (eng && strcmp(eng, "auto"))
+		dt_brk("parameter engine: '%s' is not auto, pread or uring",
+		       eng);
+	if (o.bs < 4096 || o.bs > (64u << 20))
+		dt_brk("parameter bs: 4k..64M");
+	fd = open(tod.path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		dt_brk("open %s: %s", tod.path, strerror(errno));
+	dt_phase("reading %s", tod.path);
+	ret = dt_read_check(fd, 0, tod.size, &o, &r);
+	close(fd);
+	dt_info("engine: %s", r.engine);
+	dt_metric("engine", "%s", r.engine);
+	dt_metric("bytes_read", "%" PRIu64, r.bytes);
+	dt_metric("seconds", "%.3f", r.secs);
+	if (r.secs > 0)
+		dt_metric("throughput_mib_s", "%.1f",
+			  r.bytes / r.secs / (1 << 20));
+	dt_rc_describe(&r, msg, len);
+	return ret;
+}
+
+static int read_literal(struct dt_ctx *ctx, char *msg, size_t len)
+{
+	const char *argv[] = { "od", "-x", tod.path, NULL };
+	struct dt_cmd c = { .argv = argv, .out_keep = 4096,
+			      .tick = tick_cmd };
+	char want[256], st[64], b[DT_FMT_LEN], rate[DT_FMT_LEN];
+	int ret = -1;
+
+	if (dt_od_zero_text(tod.size, want, sizeof(want)) < 0)
+		dt_brk("od text for %" PRIu64 " bytes does not fit", tod.size);
+	dt_phase("od -x %s", tod.path);
+	if (dt_cmd_start(&c) < 0)
+		dt_brk("starting od: %s", strerror(errno));
+	dt_obs_track_pid(tod.obs, c.pid);
+	if (dt_cmd_wait(&c) < 0)
+		dt_brk("waiting for od: %s", strerror(errno));
+	dt_metric("od_seconds", "%.3f", c.secs);
+	dt_metric("od_rchar", "%" PRIu64, c.rchar);
+	dt_metric("bytes_read", "%" PRIu64, c.rchar);
+	dt_metric("seconds", "%.3f", c.secs);
+	if (c.secs > 0)
+		dt_metric("throughput_mib_s", "%.1f",
+			  c.rchar / c.secs / (1 << 20));
+	dt_cmd_status(&c, st, sizeof(st));
+	if (!dt_cmd_ok(&c)) {
+		snprintf(msg, len, "od -x %s after %.1f s (read %" PRIu64
+			 " bytes): %.200s", st, c.secs, c.rchar, c.err);
+	} else if (c.err_total) {
+		snprintf(msg, len, "od -x wrote to stderr: %.200s", c.err);
+	} else if (c.out_total != strlen(want) || strcmp(c.out, want)) {
+		char *nl;
+
+		for (nl = c.out; (nl = strchr(nl, '\n')); )
+			*nl = '|';
+		snprintf(msg, len, "od -x printed %" PRIu64 " bytes \"%.160s\", expected the zero line, '*' and %07" PRIo64,
+			 c.out_total, c.out, tod.size);
+	} else {
+		snprintf(msg, len, "od -x printed exactly the zero line, '*' and %07" PRIo64 " in %.1f s (read %s, %s)",
+			 tod.size, c.secs,
+			 dt_fmt_bytes(b, sizeof(b), c.rchar),
+			 dt_fmt_rate(rate, sizeof(rate), c.rchar, c.secs));
+		ret = 0;
+	}
+	dt_cmd_free(&c);
+	return ret;
+}
+
+static void run(struct dt_ctx *ctx)
+{
+	char msg[512], sum[1024];
+	struct dt_obs_delta d;
+	enum dt_verdict v;
+	int fd, ret;
+
+	if (tod.skip)
+		return;
+	dt_progress_total(tod.size);
+	if (dt_obs_begin(tod.obs) < 0)
+		dt_brk("observer: nothing can be measured");
+	if (tod.literal)
+		ret = read_literal(ctx, msg, sizeof(msg));
+	else
+		ret = read_native(ctx, msg, sizeof(msg));
+	dt_phase("measuring");
+	dt_obs_end(tod.obs, &d);
+	fd = open(tod.path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		dt_obs_check_file(tod.obs, fd, &d);
+		close(fd);
+	}
+	v = dt_obs_judge_ro(&d, "read", tod.fs_slack, sum, sizeof(sum));
+	if (ret < 0)
+		dt_res(DT_FAIL, "%s: %s; %s%s", tod.literal ? "od -x" :
+		       "sparse read", msg, sum, tod.fill_note);
+	if (v != DT_PASS)
+		dt_res(v, "sparse read of %" PRIu64 " bytes: %s%s",
+		       tod.size, sum, tod.fill_note);
+	if (ret == 0 && v == DT_PASS)
+		dt_res(DT_PASS, "%s; %s%s", msg, sum, tod.fill_note);
+}
+
+static void cleanup(struct dt_ctx *ctx)
+{
+	dt_ballast_remove(&tod.ballast);
+	dt_obs_close(tod.obs);
+	tod.obs = NULL;
+}
+
+const struct dt_case dt_case_truncate_od = {
+	.name = "truncate-od",
+	.desc = "truncate -s 100G f; od -x f: completes, zeros, no allocation, no RW mapping",
+	.groups = groups,
+	.needs_cmds = cmds,
+	.timeout = 3600,
+	.progress_window = 60,
+	.variants = variants,
+	.setup = setup,
+	.run = run,
+	.cleanup = cleanup,
+};

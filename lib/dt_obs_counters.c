@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dt_obs_counters.c - mapping backend "dmapfs-counters": the control file
+ * .dmapfs at the root of a dmapfs mount ("key value" lines, then "map"
+ * lines). Read-only use: snapshots are diffed, never reset, since other
+ * readers may rely on the totals.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dt_fs.h"
+#include "dt_obs_priv.h"
+#include "dt_observe.h"
+
+#define CTL_NAME	".dmapfs"
+#define CTL_MAX		(16u << 20)
+
+struct counters_priv {
+	char path[4200];
+};
+
+static char *read_all(const char *path, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap + 1), *nb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r;
+
+	if (fd < 0 || !buf)
+		goto fail;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= CTL_MAX)
+				break;
+			nb = realloc(buf, cap * 2 + 1);
+			if (!nb)
+				goto fail;
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (r == 0)
+			break;
+		n += r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+int dt_counters_parse(const char *text, struct dt_map_count *c,
+		      uint64_t *stalls_now)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} keys[] = {
+#define K(k, f) { k, offsetof(struct dt_map_count, f) }
+		K("setup_ro", setup_ro),
+		K("setup_rw", setup_rw),
+		K("upgrades", upgrades),
+		K("removemappings", removes),
+		K("enospc_early", enospc_early),
+		K("vcpu_stalls_total", stalls),
+		K("host_write_faults", host_write_faults),
+		K("sigbus", sigbus),
+#undef K
+	};
+	const char *line = text;
+	int found = 0;
+
+	memset(c, 0, sizeof(*c));
+	*stalls_now = 0;
+	while (line && *line) {
+		const char *nl = strchr(line, '\n');
+		const char *sp = strchr(line, ' ');
+		size_t klen, i;
+
+		if (sp && (!nl || sp < nl)) {
+			unsigned long long v;
+			char *end;
+
+			klen = sp - line;
+			v = strtoull(sp + 1, &end, 10);
+			if (end != sp + 1 && (*end == '\n' || !*end)) {
+				for (i = 0; i < sizeof(keys) / sizeof(keys[0]);
+				     i++) {
+					if (strlen(keys[i].key) != klen ||
+					    strncmp(line, keys[i].key, klen))
+						continue;
+					*(uint64_t *)((char *)c + keys[i].off) = v;
+					found |= 1 << i;
+				}
+				if (klen == 11 && !strncmp(line, "vcpu_stalls", 11))
+					*stalls_now = v;
+			}
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	/* the three the checks stand on must be there */
+	return (found & 7) == 7 ? 0 : -1;
+}
+
+static int counters_open(struct dt_obs *o, void **priv, char *why,
+			 size_t len)
+{
+	struct counters_priv *p;
+	struct dt_map_count c;
+	uint64_t now;
+	size_t n;
+	char *text;
+
+	if (!o->mount_root[0]) {
+		snprintf(why, len, "mount root of %s not found", o->dir);
+		return -1;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	dt_path(p->path, sizeof(p->path), o->mount_root, CTL_NAME);
+	text = read_all(p->path, &n);
+	if (!text) {
+		snprintf(why, len, "no dmapfs control file %s: %s", p->path,
+			 strerror(errno));
+		free(p);
+		return -1;
+	}
+	if (dt_counters_parse(text, &c, &now) < 0) {
+		snprintf(why, len, "%s lacks setup_ro/setup_rw/upgrades",
+			 p->path);
+		free(text);
+		free(p);
+		return -1;
+	}
+	free(text);
+	*priv = p;
+	return 0;
+}
+
+static int counters_snap(struct dt_obs *o, void *priv,
+			 struct dt_map_count *c)
+{
+	struct counters_priv *p = priv;
+	uint64_t now;
+	size_t n;
+	char *text = read_all(p->path, &n);
+	int ret;
+
+	if (!text)
+		return -1;
+	ret = dt_counters_parse(text, c, &now);
+	o->stalls_now = now;
+	free(text);
+	return ret;
+}
+
+static int counters_sees(struct dt_obs *o, void *priv, int fd, char *why,
+			 size_t len)
+{
+	return 0;	/* dmapfs counts every mapping of its mount */
+}
+
+static void counters_close(struct dt_obs *o, void *priv)
+{
+	free(priv);
+}
+
+const struct dt_map_backend dt_map_counters = {
+	.name = "dmapfs-counters",
+	.open = counters_open,
+	.snap = counters_snap,
+	.sees = counters_sees,
+	.close = counters_close,
+};

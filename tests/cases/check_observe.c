@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_observe.c - unit tests of the observers' parsers (dmapfs control
+ * file, kprobe hist and trace text), the read-only judge, and ballast
+ * names.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dt_ballast.h"
+#include "dt_obs_priv.h"
+#include "dt_observe.h"
+
+static const char ctl_text[] =
+	"version 1\n"
+	"client reference\n"
+	"host_reserve on\n"
+	"slot_size 2097152\n"
+	"slots_total 128\n"
+	"setup_ro 512\n"
+	"setup_rw 7\n"
+	"upgrades 2\n"
+	"removemappings 384\n"
+	"reclaims 3\n"
+	"enospc_early 1\n"
+	"vcpu_stalls 0\n"
+	"vcpu_stalls_total 4\n"
+	"host_write_faults 900\n"
+	"sigbus 0\n"
+	"inject none\n"
+	"map a\\040b 3 17 rw\n"
+	"map setup_rw 1 2 ro\n";
+
+START_TEST(counters_parse)
+{
+	struct dt_map_count c;
+	uint64_t now = 99;
+
+	ck_assert_int_eq(dt_counters_parse(ctl_text, &c, &now), 0);
+	ck_assert_int_eq(c.setup_ro, 512);
+	ck_assert_int_eq(c.setup_rw, 7);
+	ck_assert_int_eq(c.upgrades, 2);
+	ck_assert_int_eq(c.removes, 384);
+	ck_assert_int_eq(c.enospc_early, 1);
+	ck_assert_int_eq(c.stalls, 4);
+	ck_assert_int_eq(c.host_write_faults, 900);
+	ck_assert_int_eq(now, 0);
+	/* the keys the checks stand on must be there */
+	ck_assert_int_eq(dt_counters_parse("setup_ro 1\nupgrades 0\n", &c,
+					   &now), -1);
+	ck_assert_int_eq(dt_counters_parse("", &c, &now), -1);
+}
+END_TEST
+
+static const char hist_text[] =
+	"# event histogram\n"
+	"#\n"
+	"# trigger info: hist:keys=common_pid.execname,writable,upgrade:vals=hitcount:sort=hitcount:size=4096 [active]\n"
+	"#\n"
+	"\n"
+	"{ common_pid: od              [      1234], writable:          0, upgrade:          0 } hitcount:       2048\n"
+	"{ common_pid: dmaptest        [       100], writable:          1, upgrade:          0 } hitcount:          8\n"
+	"{ common_pid: dmaptest        [       100], writable:          1, upgrade:          1 } hitcount:          3\n"
+	"{ common_pid: iou-wrk-100     [       101], writable:          0, upgrade:          0 } hitcount:          5\n"
+	"{ common_pid: systemd         [         1], writable:          1, upgrade:          0 } hitcount:         40\n"
+	"\n"
+	"Totals:\n"
+	"    Hits: 2104\n"
+	"    Entries: 5\n"
+	"    Dropped: 0\n";
+
+START_TEST(kprobe_hist)
+{
+	pid_t pids[] = { 100, 1234 };
+	struct dt_map_count c;
+
+	ck_assert_int_eq(dt_kprobe_parse(hist_text, true, pids, 2, &c), 0);
+	ck_assert_int_eq(c.setup_ro, 2048 + 5);
+	ck_assert_int_eq(c.setup_rw, 8);
+	ck_assert_int_eq(c.upgrades, 3);
+	ck_assert_int_eq(c.foreign, 40);
+	ck_assert(!c.lossy);
+	/* only the case itself: od's hits are foreign now */
+	ck_assert_int_eq(dt_kprobe_parse(hist_text, true, pids, 1, &c), 0);
+	ck_assert_int_eq(c.setup_ro, 5);
+	ck_assert_int_eq(c.foreign, 2048 + 40);
+}
+END_TEST
+
+START_TEST(kprobe_hist_dropped)
+{
+	pid_t pid = 1;
+	struct dt_map_count c;
+
+	ck_assert_int_eq(dt_kprobe_parse("Totals:\n    Hits: 1\n    Dropped: 12\n",
+					 true, &pid, 1, &c), 0);
+	ck_assert(c.lossy);
+}
+END_TEST
+
+static const char trace_text[] =
+	"# tracer: nop\n"
+	"#\n"
+	"# entries-in-buffer/entries-written: 4/4   #P:2\n"
+	"#\n"
+	"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+	"              od-1234    [001] .....  12.345678: setup: (fuse_setup_one_mapping+0x0/0x2a0) writable=0 upgrade=0\n"
+	"     my-task-x-100     [000] d....  12.400000: setup: (fuse_setup_one_mapping+0x0/0x2a0) writable=1 upgrade=1\n"
+	"   iou-wrk-100-101     [000] .....  12.500000: setup: (fuse_setup_one_mapping+0x0/0x2a0) writable=1 upgrade=0\n"
+	"           <...>-77      [000] .....  12.600000: setup: (fuse_setup_one_mapping+0x0/0x2a0) writable=1 upgrade=0\n";
+
+START_TEST(kprobe_trace)
+{
+	pid_t pids[] = { 100, 1234 };
+	struct dt_map_count c;
+
+	ck_assert_int_eq(dt_kprobe_parse(trace_text, false, pids, 2, &c), 0);
+	ck_assert_int_eq(c.setup_ro, 1);
+	ck_assert_int_eq(c.upgrades, 1);
+	ck_assert_int_eq(c.setup_rw, 1);
+	ck_assert_int_eq(c.foreign, 1);
+	ck_assert(!c.lossy);
+}
+END_TEST
+
+START_TEST(kprobe_trace_overrun)
+{
+	pid_t pid = 1;
+	struct dt_map_count c;
+
+	ck_assert_int_eq(dt_kprobe_parse("# entries-in-buffer/entries-written: 10/4000   #P:2\n",
+					 false, &pid, 1, &c), 0);
+	ck_assert(c.lossy);
+	/* not a trace file at all */
+	ck_assert_int_eq(dt_kprobe_parse("garbage\n", false, &pid, 1, &c),
+			 -1);
+}
+END_TEST
+
+START_TEST(judge_ro)
+{
+	struct dt_obs_delta d;
+	char sum[1024];
+
+	memset(&d, 0, sizeof(d));
+	d.map_valid = true;
+	strcpy(d.map_backend, "dmapfs-counters");
+	d.map.setup_ro = 8;
+	d.blocks_valid = true;
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
+			 DT_PASS);
+	ck_assert_ptr_nonnull(strstr(sum, "setup_ro=8 setup_rw=0"));
+
+	d.map.setup_rw = 2;
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
+			 DT_FAIL);
+	ck_assert_ptr_nonnull(strstr(sum, "2 read-write mapping"));
+
+	/* no mapping observer: never a claim about RW mappings */
+	d.map_valid = false;
+	strcpy(d.map_why, "no mapping observer");
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
+			 DT_PASS);
+	ck_assert_ptr_nonnull(strstr(sum, "RW-mapping check not done"));
+
+	/* allocation is judged without it */
+	d.blocks = 2 << 20;
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
+			 DT_FAIL);
+	d.blocks = 0;
+	d.fs_used = 8192;
+	/* a shared host: growth outside the files is other writers' */
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
+			 DT_PASS);
+	ck_assert_ptr_nonnull(strstr(sum, "not in the files"));
+	d.fs_private = true;
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
+			 DT_FAIL);
+	d.fs_used = 4096;
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
+			 DT_PASS);
+
+	/* nothing measured at all is not a pass */
+	d.blocks_valid = false;
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
+			 DT_ERROR);
+}
+END_TEST
+
+START_TEST(ballast_names)
+{
+	char boot[16];
+	long pid;
+
+	ck_assert_int_eq(dt_ballast_parse_name(".dmaptest-ballast.0a1b2c3d.4242",
+					       boot, sizeof(boot), &pid), 0);
+	ck_assert_str_eq(boot, "0a1b2c3d");
+	ck_assert_int_eq(pid, 4242);
+	ck_assert_int_eq(dt_ballast_parse_name(".dmaptest-ballast.x.0", boot,
+					       sizeof(boot), &pid), -1);
+	ck_assert_int_eq(dt_ballast_parse_name(".dmaptest-ballast.abc", boot,
+					       sizeof(boot), &pid), -1);
+	ck_assert_int_eq(dt_ballast_parse_name("ballast.abc.12", boot,
+					       sizeof(boot), &pid), -1);
+	ck_assert_int_eq(dt_ballast_parse_name(".dmaptest-ballast.ab.12x",
+					       boot, sizeof(boot), &pid), -1);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("case library observers");
+	TCase *t = tcase_create("observe");
+
+	tcase_add_test(t, counters_parse);
+	tcase_add_test(t, kprobe_hist);
+	tcase_add_test(t, kprobe_hist_dropped);
+	tcase_add_test(t, kprobe_trace);
+	tcase_add_test(t, kprobe_trace_overrun);
+	tcase_add_test(t, judge_ro);
+	tcase_add_test(t, ballast_names);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
