@@ -128,12 +128,6 @@ static void setup(struct dt_ctx *ctx)
 	dt_ballast_init(&pwe.ballast);
 	pwe.literal = ctx->variant && (ctx->variant->arg & PWE_LITERAL);
 	pwe.seed = ctx->seed;
-	if (!(ctx->features & (DT_FEAT_FILL | DT_FEAT_SIZE_LIMITED))) {
-		pwe.skip = true;
-		dt_res(DT_SKIP, "writes until the host is full: target '%s' is neither size-limited nor may be filled (use --allow-fill)",
-		       ctx->target_name);
-		return;
-	}
 	if (pwe.literal && !dt_cmd_exists("xfs_io")) {
 		pwe.skip = true;
 		dt_res(DT_SKIP, "needs command 'xfs_io' (xfsprogs) on PATH");
@@ -384,6 +378,8 @@ const struct dt_case dt_case_pwrite_enospc = {
 	.name = "pwrite-enospc",
 	.desc = "truncate -s 100G f; pwrite 0 100G on a small host: early ENOSPC, no hang, data intact",
 	.groups = groups,
+	/* it writes until the host is full */
+	.needs_features = DT_FEAT_FILL,
 	.needs_cmds = cmds,
 	.timeout = 1800,
 	.progress_window = 30,

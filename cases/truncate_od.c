@@ -62,15 +62,17 @@ struct tod {
 
 static struct tod tod;
 
-static const char *const groups[] = { "quick", "seed", "dax", "enospc", NULL };
+static const char *const groups[] = { "quick", "seed", "dax", NULL };
+static const char *const full_groups[] = { "enospc", NULL };
 static const char *const cmds[] = { "od", "truncate", NULL };
 
 static const struct dt_variant variants[] = {
 	{ "native", "read with 1 MiB requests, check every byte", 0 },
 	{ "literal", "the real od -x, exact output checked", TOD_LITERAL },
-	{ "native-full", "native, with the host file system full", TOD_FULL },
+	{ "native-full", "native, with the host file system full", TOD_FULL,
+	  full_groups, DT_FEAT_FILL },
 	{ "literal-full", "literal, with the host file system full",
-	  TOD_LITERAL | TOD_FULL },
+	  TOD_LITERAL | TOD_FULL, full_groups, DT_FEAT_FILL },
 	{ NULL },
 };
 
@@ -136,12 +138,6 @@ static void setup(struct dt_ctx *ctx)
 	dt_ballast_init(&tod.ballast);
 	tod.literal = ctx->variant && (ctx->variant->arg & TOD_LITERAL);
 	tod.full = ctx->variant && (ctx->variant->arg & TOD_FULL);
-	if (tod.full && !(ctx->features & DT_FEAT_FILL)) {
-		tod.skip = true;
-		dt_res(DT_SKIP, "variant fills the host file system: target '%s' may not be filled (use --allow-fill)",
-		       ctx->target_name);
-		return;
-	}
 	if (tod.literal)
 		def = ctx->quick ? TOD_SIZE_LITERAL_QUICK : TOD_SIZE_LITERAL;
 	else

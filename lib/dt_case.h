@@ -44,6 +44,10 @@ struct dt_variant {
 	const char *name;
 	const char *desc;
 	long arg;		/* free for the case */
+	/* groups of this variant on top of the case's, NULL-terminated */
+	const char *const *groups;
+	/* features this variant needs on top of the case's */
+	unsigned int needs_features;
 };
 
 struct dt_ctx;

@@ -20,7 +20,7 @@ static json_object *str_array(const char *const *v)
 
 static json_object *case_decl_json(const struct dt_case *tc)
 {
-	json_object *o = json_object_new_object(), *req, *a;
+	json_object *o = json_object_new_object(), *req, *a, *ja;
 	const struct dt_variant *v;
 	unsigned int bit;
 
@@ -61,6 +61,13 @@ static json_object *case_decl_json(const struct dt_case *tc)
 				       json_object_new_string(v->name));
 		json_object_object_add(jv, "description", v->desc ?
 				       json_object_new_string(v->desc) : NULL);
+		json_object_object_add(jv, "groups", str_array(v->groups));
+		ja = json_object_new_array();
+		for (bit = 1; bit; bit <<= 1)
+			if (v->needs_features & bit)
+				json_object_array_add(ja,
+					json_object_new_string(feature_name(bit)));
+		json_object_object_add(jv, "features", ja);
 		json_object_array_add(a, jv);
 	}
 	json_object_object_add(o, "variants", a);
@@ -103,9 +110,13 @@ int list_command(struct dt_opts *o)
 		if (plan.items[i].excluded)
 			printf("  [%s]", plan.items[i].excluded);
 		printf("\n");
-		for (const struct dt_variant *v = tc->variants; v && v->name; v++)
-			printf("%-22s   /%s: %s\n", "", v->name,
+		for (const struct dt_variant *v = tc->variants; v && v->name; v++) {
+			printf("%-22s   /%s: %s", "", v->name,
 			       v->desc ? v->desc : "");
+			for (g = v->groups; g && *g; g++)
+				printf(" [+%s]", *g);
+			printf("\n");
+		}
 	}
 	if (arr) {
 		printf("%s\n", json_object_to_json_string_ext(arr,

@@ -12,12 +12,25 @@ const char *feature_name(unsigned int bit)
 {
 	switch (bit) {
 	case DT_FEAT_DAX: return "DAX";
-	case DT_FEAT_FILL: return "host fill allowed";
-	case DT_FEAT_COUNTERS: return "dmapfs mapping counters";
-	case DT_FEAT_SIZE_LIMITED: return "size-limited host file system";
+	case DT_FEAT_FILL: return "fill";
+	case DT_FEAT_COUNTERS: return "dmapfs-counters";
+	case DT_FEAT_SIZE_LIMITED: return "size-limited";
 	case DT_FEAT_FUSE: return "FUSE";
 	}
-	return "unknown feature";
+	return "unknown";
+}
+
+/* why a target without the feature cannot run the case */
+static const char *feature_missing(unsigned int bit)
+{
+	switch (bit) {
+	case DT_FEAT_DAX: return "has no DAX";
+	case DT_FEAT_FILL: return "may not be filled (use --allow-fill)";
+	case DT_FEAT_COUNTERS: return "has no dmapfs mapping counters";
+	case DT_FEAT_SIZE_LIMITED: return "has no size-limited host file system";
+	case DT_FEAT_FUSE: return "is not a FUSE file system";
+	}
+	return "lacks an unknown feature";
 }
 
 int kver_cmp(const char *release, const char *want)
@@ -77,9 +90,10 @@ static void add(struct sbuf *out, int *n, const char *fmt, ...)
 	va_end(ap);
 }
 
-int require_check(const struct dt_case *tc, const struct req_env *env,
-		  struct sbuf *out)
+int require_check(const struct dt_case *tc, const struct dt_variant *v,
+		  const struct req_env *env, struct sbuf *out)
 {
+	unsigned int needs = tc->needs_features | (v ? v->needs_features : 0);
 	const char *const *c;
 	unsigned int bit;
 	int n = 0;
@@ -93,14 +107,14 @@ int require_check(const struct dt_case *tc, const struct req_env *env,
 		add(out, &n, "needs kernel >= %s (running %s)", tc->min_kver,
 		    env->kernel_release);
 	for (bit = 1; bit; bit <<= 1) {
-		if (!(tc->needs_features & bit) || (env->features & bit))
+		if (!(needs & bit) || (env->features & bit))
 			continue;
 		if (bit == DT_FEAT_DAX && env->no_dax_reason &&
 		    env->no_dax_reason[0])
 			add(out, &n, "no DAX: %s", env->no_dax_reason);
 		else
-			add(out, &n, "target '%s' lacks %s", env->target_name,
-			    feature_name(bit));
+			add(out, &n, "target '%s' %s", env->target_name,
+			    feature_missing(bit));
 	}
 	if (tc->min_free_bytes && env->free_bytes < tc->min_free_bytes) {
 		char have[32], want[32];

@@ -23,8 +23,8 @@ struct req_env {
  * Append every unmet requirement to out, "; "-separated.
  * Returns how many are unmet.
  */
-int require_check(const struct dt_case *tc, const struct req_env *env,
-		  struct sbuf *out);
+int require_check(const struct dt_case *tc, const struct dt_variant *v,
+		  const struct req_env *env, struct sbuf *out);
 /* Compare "6.1.0-13-amd64" with "5.10": <0, 0, >0 */
 int kver_cmp(const char *release, const char *want);
 bool cmd_on_path(const char *cmd, const char *path);

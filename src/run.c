@@ -198,7 +198,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	env.no_dax_reason = rn->target.no_dax_reason;
 	env.path = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin";
 	sb_init(&unmet);
-	if (require_check(tc, &env, &unmet)) {
+	if (require_check(tc, it->variant, &env, &unmet)) {
 		set_reason(r, DT_SKIP, unmet.s);
 		sb_free(&unmet);
 		goto done;

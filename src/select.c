@@ -8,23 +8,40 @@
 #include "select.h"
 #include "util.h"
 
-bool case_in_group(const struct dt_case *tc, const char *group)
+static bool in_list(const char *const *list, const char *name)
 {
-	const char *const *g;
-
-	if (!strcmp(group, "all"))
-		return !case_in_group(tc, "meta");
-	for (g = tc->groups; g && *g; g++)
-		if (!strcmp(*g, group))
+	for (; list && *list; list++)
+		if (!strcmp(*list, name))
 			return true;
 	return false;
 }
 
+bool case_in_group(const struct dt_case *tc, const char *group)
+{
+	if (!strcmp(group, "all"))
+		return !in_list(tc->groups, "meta");
+	return in_list(tc->groups, group);
+}
+
+/* a variant is in its case's groups and in its own */
+bool variant_in_group(const struct dt_case *tc, const struct dt_variant *v,
+		      const char *group)
+{
+	return case_in_group(tc, group) ||
+	       (v && strcmp(group, "all") && in_list(v->groups, group));
+}
+
 static bool group_exists(const struct dt_case *const *cases, const char *g)
 {
-	for (; *cases; cases++)
+	const struct dt_variant *v;
+
+	for (; *cases; cases++) {
 		if (case_in_group(*cases, g))
 			return true;
+		for (v = (*cases)->variants; v && v->name; v++)
+			if (in_list(v->groups, g))
+				return true;
+	}
 	return !strcmp(g, "all");
 }
 
@@ -97,11 +114,12 @@ static int mark_word(const struct dt_case *const *cases, struct marks *m,
 	}
 	if (!slash && group_exists(cases, word)) {
 		for (i = 0; cases[i]; i++) {
-			if (!case_in_group(cases[i], word))
-				continue;
 			nv = nr_variants(cases[i]);
 			for (j = 0; j < (nv ? nv : 1); j++)
-				m->sel[i][j] = 1;
+				if (variant_in_group(cases[i], nv ?
+						     &cases[i]->variants[j] :
+						     NULL, word))
+					m->sel[i][j] = 1;
 		}
 		return 0;
 	}

@@ -29,5 +29,7 @@ int plan_build(struct plan *p, const struct dt_case *const *cases,
 	       char *err, size_t errsz);
 void plan_free(struct plan *p);
 bool case_in_group(const struct dt_case *tc, const char *group);
+bool variant_in_group(const struct dt_case *tc, const struct dt_variant *v,
+		      const char *group);
 
 #endif

@@ -13,8 +13,12 @@
 
 static const char *const g_quick[] = { "quick", "seed", NULL };
 static const char *const g_meta[] = { "meta", NULL };
+static const char *const g_full[] = { "enospc", NULL };
 static const struct dt_variant vs[] = {
-	{ .name = "native" }, { .name = "literal" }, { NULL },
+	{ .name = "native" }, { .name = "literal" },
+	{ .name = "native-full", .groups = g_full,
+	  .needs_features = DT_FEAT_FILL },
+	{ NULL },
 };
 static const struct dt_case c1 = { .name = "truncate-od", .groups = g_quick,
 				   .variants = vs };
@@ -29,7 +33,7 @@ START_TEST(test_words)
 	char err[256];
 
 	ck_assert_int_eq(plan_build(&p, cases, all, 1, NULL, err, sizeof(err)), 0);
-	ck_assert_int_eq(p.nr, 3);	/* meta is not in all */
+	ck_assert_int_eq(p.nr, 4);	/* meta is not in all */
 	ck_assert_str_eq(p.items[1].variant->name, "literal");
 	plan_free(&p);
 	ck_assert_int_eq(plan_build(&p, cases, one, 2, NULL, err, sizeof(err)), 0);
@@ -37,6 +41,29 @@ START_TEST(test_words)
 	ck_assert_ptr_eq(p.items[0].variant, &vs[1]);
 	ck_assert_ptr_eq(p.items[1].tcase, &c3);
 	plan_free(&p);
+}
+END_TEST
+
+/* a variant's own groups select it alone */
+START_TEST(test_variant_groups)
+{
+	char *w[] = { "enospc" };
+	struct req_env env = { .kernel_release = "6.1", .target_name = "dir",
+			       .path = "/bin" };
+	struct plan p;
+	struct sbuf sb;
+	char err[256];
+
+	ck_assert_int_eq(plan_build(&p, cases, w, 1, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(p.nr, 1);
+	ck_assert_str_eq(p.items[0].variant->name, "native-full");
+	plan_free(&p);
+
+	sb_init(&sb);
+	ck_assert_int_eq(require_check(&c1, &vs[0], &env, &sb), 0);
+	ck_assert_int_eq(require_check(&c1, &vs[2], &env, &sb), 1);
+	ck_assert_str_eq(sb.s, "target 'dir' may not be filled (use --allow-fill)");
+	sb_free(&sb);
 }
 END_TEST
 
@@ -67,10 +94,11 @@ START_TEST(test_exclude)
 	ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
 	close(fd);
 	ck_assert_int_eq(plan_build(&p, cases, all, 1, path, err, sizeof(err)), 0);
-	ck_assert_int_eq(p.nr, 3);	/* listed as excluded, not hidden */
+	ck_assert_int_eq(p.nr, 4);	/* listed as excluded, not hidden */
 	ck_assert_ptr_nonnull(strstr(p.items[0].excluded, "slow here"));
 	ck_assert_ptr_null(p.items[1].excluded);
-	ck_assert_ptr_nonnull(strstr(p.items[2].excluded, "no reason given"));
+	ck_assert_ptr_null(p.items[2].excluded);
+	ck_assert_ptr_nonnull(strstr(p.items[3].excluded, "no reason given"));
 	plan_free(&p);
 
 	fd = open(path, O_WRONLY | O_TRUNC);
@@ -95,9 +123,9 @@ START_TEST(test_requirements)
 	struct sbuf sb;
 
 	sb_init(&sb);
-	ck_assert_int_eq(require_check(&tc, &env, &sb), 5);
+	ck_assert_int_eq(require_check(&tc, NULL, &env, &sb), 5);
 	ck_assert_str_eq(sb.s, "needs root; needs command 'no-such-cmd-xyz' (not on PATH); "
-			 "needs kernel >= 6.2 (running 6.1.0-13-amd64); target 'dir' lacks DAX; "
+			 "needs kernel >= 6.2 (running 6.1.0-13-amd64); target 'dir' has no DAX; "
 			 "needs 1.0 GiB free on the target (has 1.0 MiB)");
 	sb_free(&sb);
 	ck_assert_int_lt(kver_cmp("5.10.0", "5.11"), 0);
@@ -112,6 +140,7 @@ Suite *select_suite(void)
 	TCase *tc = tcase_create("plan");
 
 	tcase_add_test(tc, test_words);
+	tcase_add_test(tc, test_variant_groups);
 	tcase_add_test(tc, test_unknown);
 	tcase_add_test(tc, test_exclude);
 	tcase_add_test(tc, test_requirements);
