@@ -173,7 +173,10 @@ for config in "${configs[@]}"; do
 	for c in "${cols[@]}"; do
 		[ -n "${expect["$config $c"]:-}" ] && has_cell=yes
 	done
-	[ $has_cell = no ] && { echo "# $config: no case of this build targets it"; continue; }
+	if [ $has_cell = no ]; then
+		bad "$config: no case of this build targets it"
+		continue
+	fi
 	if [ $found = yes ]; then ok "$config is caught"; else bad "$config is caught by no case"; fi
 done
 
