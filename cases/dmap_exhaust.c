@@ -861,7 +861,9 @@ static void run(struct dt_ctx *ctx)
 	       " reads, %" PRIu64 " writes, %" PRIu64 " mappings (%" PRIu64
 	       " stores), %" PRIu64 " truncate/unlink cycles, %" PRIu64
 	       " blocks checked, all data right%s; %s",
-	       ex.total, ex.nfiles, win, ex.win.source, ex.nw, secs,
+	       ex.total, ex.nfiles, win,
+	       ex.win_known ? ex.win.source : "exhaustion not confirmed",
+	       ex.nw, secs,
 	       ex.sh->reads, ex.sh->writes,
 	       ex.sh->maps, ex.sh->stores, ex.sh->cycles, ex.sh->checked,
 	       rec, d.map_valid ? counts : d.map_why);
