@@ -22,8 +22,8 @@ static void run(struct dt_ctx *ctx)
 		return;
 	}
 	n = snprintf(line, sizeof(line),
-		     "<4>WARNING: CPU: 0 PID: %d at meta-dmesg-warning (deliberate)\n",
-		     (int)getpid());
+		     "<4>WARNING: CPU: 0 PID: %d at meta-dmesg-warning (deliberate, " DT_KMSG_SELFTEST "%s)\n",
+		     (int)getpid(), ctx->run_id);
 	if (write(fd, line, n) != n) {
 		close(fd);
 		dt_brk("writing to /dev/kmsg failed");

@@ -94,6 +94,7 @@ struct dt_ctx {
 	const char *target_name;	/* "dmapfs", "dir", ... */
 	unsigned int features;	/* enum dt_feature bits of the target */
 	uint64_t seed;
+	const char *run_id;	/* of the run, e.g. for marking what we log */
 	int iteration;		/* 1-based */
 	double timeout_mul;
 	int verbose;
@@ -142,6 +143,12 @@ uint64_t dt_rand(void);
 const char *dt_param(const char *key);
 uint64_t dt_param_size(const char *key, uint64_t def);
 long dt_param_long(const char *key, long def);
+
+/*
+ * Kernel log lines a case writes on purpose carry this tag and the run
+ * id; other runs on the machine do not count them against their cases.
+ */
+#define DT_KMSG_SELFTEST "dmaptest-selftest-run="
 
 /* Names, for logs and result files. */
 const char *dt_verdict_name(enum dt_verdict v);

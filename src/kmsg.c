@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dt_case.h"
 #include "kmsg.h"
 
 #define MARKER "dmaptest: "
@@ -35,11 +36,17 @@ static const char *const bad_patterns[] = {
 	NULL,
 };
 
-bool kmsg_is_bad(const char *msg)
+bool kmsg_is_bad(const char *msg, const char *run_id)
 {
+	const char *self = strstr(msg, DT_KMSG_SELFTEST);
 	int i;
 
 	if (!strncmp(msg, MARKER, strlen(MARKER)))
+		return false;
+	/* a deliberate line of another dmaptest run on this machine */
+	if (self && (!run_id ||
+		     strncmp(self + strlen(DT_KMSG_SELFTEST), run_id,
+			     strlen(run_id))))
 		return false;
 	for (i = 0; bad_patterns[i]; i++)
 		if (strstr(msg, bad_patterns[i]))
@@ -85,8 +92,8 @@ void kmsg_mark(const char *fmt, ...)
 	close(fd);
 }
 
-void kmsg_collect(struct kmsg *k, struct sbuf *out, int *nr_bad,
-		  char *first_bad, size_t size)
+void kmsg_collect(struct kmsg *k, const char *run_id, struct sbuf *out,
+		  int *nr_bad, char *first_bad, size_t size)
 {
 	char rec[8192];
 
@@ -116,7 +123,7 @@ void kmsg_collect(struct kmsg *k, struct sbuf *out, int *nr_bad,
 			*nl = '\0';
 		sb_printf(out, "[%5llu.%06llu] %s\n", ts_us / 1000000,
 			  ts_us % 1000000, msg);
-		if (kmsg_is_bad(msg)) {
+		if (kmsg_is_bad(msg, run_id)) {
 			if (!(*nr_bad)++)
 				snprintf(first_bad, size, "%s", msg);
 		}

@@ -24,10 +24,13 @@ void kmsg_mark(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Append the new lines to out. Lines matching a trouble pattern are
  * counted in *nr_bad and the first is copied to first_bad.
  */
-void kmsg_collect(struct kmsg *k, struct sbuf *out, int *nr_bad,
-		  char *first_bad, size_t size);
-/* Is this kernel log message a sign of trouble? */
-bool kmsg_is_bad(const char *msg);
+void kmsg_collect(struct kmsg *k, const char *run_id, struct sbuf *out,
+		  int *nr_bad, char *first_bad, size_t size);
+/*
+ * Is this kernel log message a sign of trouble? Deliberate lines of
+ * other runs (tagged DT_KMSG_SELFTEST) are not.
+ */
+bool kmsg_is_bad(const char *msg, const char *run_id);
 /* Ask for a dump of blocked tasks (sysrq w); false when not permitted. */
 bool kmsg_sysrq_blocked(void);
 

@@ -225,6 +225,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	ctx.features = rn->target.features;
 	ctx.seed = case_seed(rn->run.seed, r->id);
 	ctx.iteration = iter;
+	ctx.run_id = rn->run.id;
 	ctx.timeout_mul = o->timeout_mul;
 	ctx.verbose = o->verbose;
 	ctx.params = (const char *const *)o->params;

@@ -450,7 +450,7 @@ int watch_case(const struct watch_params *wp, struct case_result *r,
 
 	if (wp->kmsg) {
 		kmsg_mark("end %s", wp->id);
-		kmsg_collect(&km, &out->dmesg, &obs->nr_kmsg_bad,
+		kmsg_collect(&km, wp->ctx->run_id, &out->dmesg, &obs->nr_kmsg_bad,
 			     obs->kmsg_first, sizeof(obs->kmsg_first));
 		kmsg_close(&km);
 	}

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "kmsg.h"
 #include "suites.h"
 #include "verdict.h"
 
@@ -149,6 +150,20 @@ START_TEST(test_leftovers_kmsg_target)
 }
 END_TEST
 
+/* which kernel log lines turn a PASS into FAIL */
+START_TEST(test_kmsg_filter)
+{
+	ck_assert(kmsg_is_bad("WARNING: CPU: 1 PID: 2 at fs/fuse/dax.c:100", "r1"));
+	ck_assert(kmsg_is_bad("INFO: task od:123 blocked for more than 120 seconds.", "r1"));
+	ck_assert(kmsg_is_bad("BUG: kernel NULL pointer dereference", NULL));
+	ck_assert(!kmsg_is_bad("virtiofs virtio0: Cache len: 0x10000000", "r1"));
+	ck_assert(!kmsg_is_bad("dmaptest: start ro-mapping WARNING:", "r1"));
+	/* our own deliberate line counts; another run's does not */
+	ck_assert(kmsg_is_bad("WARNING: x (" DT_KMSG_SELFTEST "r1)", "r1"));
+	ck_assert(!kmsg_is_bad("WARNING: x (" DT_KMSG_SELFTEST "r2)", "r1"));
+}
+END_TEST
+
 Suite *verdict_suite(void)
 {
 	Suite *s = suite_create("verdict");
@@ -158,6 +173,7 @@ Suite *verdict_suite(void)
 	tcase_add_test(tc, test_signals);
 	tcase_add_test(tc, test_hang);
 	tcase_add_test(tc, test_leftovers_kmsg_target);
+	tcase_add_test(tc, test_kmsg_filter);
 	suite_add_tcase(s, tc);
 	return s;
 }
