@@ -215,7 +215,7 @@ static int read_native(struct dt_ctx *ctx, char *msg, size_t len)
 	fd = open(tod.path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		dt_brk("open %s: %s", tod.path, strerror(errno));
-	dt_phase("reading %s", tod.path);
+	dt_phase("reading the sparse file");
 	ret = dt_read_check(fd, 0, tod.size, &o, &r);
 	close(fd);
 	dt_info("engine: %s", r.engine);
@@ -239,7 +239,7 @@ static int read_literal(struct dt_ctx *ctx, char *msg, size_t len)
 
 	if (dt_od_zero_text(tod.size, want, sizeof(want)) < 0)
 		dt_brk("od text for %" PRIu64 " bytes does not fit", tod.size);
-	dt_phase("od -x %s", tod.path);
+	dt_phase("od -x of the sparse file");
 	if (dt_cmd_start(&c) < 0)
 		dt_brk("starting od: %s", strerror(errno));
 	dt_obs_track_pid(tod.obs, c.pid);
