@@ -32,7 +32,7 @@
  * workers heartbeat only on completed operations, the watchdog sees no
  * progress and calls it a HANG.
  *
- * Parameters: runtime (60, quick 6), factor (4, quick 3: ranges per
+ * Parameters: runtime (the budget, 10 s by default, quick 6), factor (4, quick 3: ranges per
  * slot), files (4), readers (3), writers (2), mappers (2), churn (1),
  * procs (1: every other worker a process), window (if the target cannot
  * tell), ranges (when the window is unknown: 512), space (fraction of
@@ -636,9 +636,9 @@ static void setup(struct dt_ctx *ctx)
 		ex.fds[f] = -1;
 	ex.workdir = ctx->workdir;
 	ex.seed = ctx->seed;
-	ex.runtime = dt_param_long("runtime", ctx->quick ? 6 : 60);
-	if (left > 0 && ex.runtime > left - 10)
-		ex.runtime = left > 12 ? left - 10 : 2;
+	/* the workers run for the runtime budget (--runtime-mul) */
+	ex.runtime = dt_param_long("runtime", ctx->quick ? 6 :
+				   left > 2 ? (long)left : 2);
 	ex.obs = dt_obs_open(ctx);
 	layout(ctx);
 	ex.shsize = sizeof(struct ex_shared) +
@@ -893,7 +893,7 @@ const struct dt_case dt_case_dmap_exhaust = {
 	.desc = "many more 2 MiB ranges than window slots, concurrent readers, writers, pinning mmaps, truncate and unlink: completes, data right, reclaims",
 	.groups = groups,
 	.timeout = 300,
-	.runtime = 60,
+	.runtime = 10,
 	.progress_window = 20,
 	.setup = setup,
 	.run = run,

@@ -18,7 +18,7 @@
  * failure) FAILs; bandwidth, IOPS and p50/p99 completion latency of every
  * job go into the metrics.
  *
- * Parameters: fio_runtime (seconds; quick 4, else the budget less 15),
+ * Parameters: fio_runtime (seconds; quick 4, else the budget, 8 by default),
  * fio_dir (where the job files are), window (if the target cannot tell),
  * ranges (many-files without a known window: 512), space (percent of the
  * free space many-files may use: 40).
@@ -158,7 +158,8 @@ static void setup(struct dt_ctx *ctx)
 			    sizeof(fs.jobfile), why, sizeof(why)) < 0)
 		dt_brk("fio job file %s not found (looked in %s; -p fio_dir=DIR)",
 		       jobfiles[fs.kind], why);
-	fs.runtime = ctx->quick ? 4 : (left > 25 ? (int)left - 15 : 10);
+	/* fio runs for the runtime budget (--runtime-mul) */
+	fs.runtime = ctx->quick ? 4 : left > 2 ? (int)left : 2;
 	fs.runtime = dt_param_long("fio_runtime", fs.runtime);
 	if (fs.runtime < 1)
 		dt_brk("parameter fio_runtime: at least 1 s");
@@ -399,7 +400,7 @@ const struct dt_case dt_case_fio_stress = {
 	.groups = groups,
 	.needs_cmds = cmds,
 	.timeout = 300,
-	.runtime = 60,
+	.runtime = 8,
 	.progress_window = 30,
 	.variants = variants,
 	.setup = setup,

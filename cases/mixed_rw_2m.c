@@ -27,7 +27,7 @@
  * the range and reading again: still old in the file -> "lost write";
  * right in the file -> "stale read" (reads came from a stale mapping).
  *
- * Parameters: runtime (seconds; 60, quick 4), writers (4), readers (4),
+ * Parameters: runtime (seconds; the budget, 10 by default, quick 4), writers (4), readers (4),
  * procs (1: every other worker is a process; 0: threads only), methods
  * (psync,uring,mmap), span (16: blocks per read at most), evict_ms
  * (250; 0: no evictions), parts (seq,conc), window (window size when the
@@ -151,9 +151,9 @@ static void params(struct dt_ctx *ctx)
 	mrw.conc = !p || strstr(p, "conc");
 	if (!mrw.seq && !mrw.conc)
 		dt_brk("parameter parts: seq, conc or seq,conc");
-	mrw.runtime = dt_param_long("runtime", ctx->quick ? 4 : 60);
-	if (left > 0 && mrw.runtime > left - 5)
-		mrw.runtime = left > 6 ? left - 5 : 1;
+	/* the concurrent part runs for the runtime budget (--runtime-mul) */
+	mrw.runtime = dt_param_long("runtime", ctx->quick ? 4 :
+				    left > 2 ? (long)left : 2);
 	mrw.nwriters = dt_param_long("writers", 4);
 	mrw.nreaders = dt_param_long("readers", 4);
 	if (mrw.nwriters < 1 || mrw.nreaders < 0 ||
@@ -743,7 +743,7 @@ const struct dt_case dt_case_mixed_rw_2m = {
 	.desc = "read, write, read back one 2 MiB range (RO mapping, one upgrade), then concurrent readers and writers with verified blocks",
 	.groups = groups,
 	.timeout = 300,
-	.runtime = 60,
+	.runtime = 10,
 	.progress_window = 30,
 	.setup = setup,
 	.run = run,

@@ -44,7 +44,7 @@
 #define TOD_FULL	2
 
 #define TOD_SIZE		(100ULL << 30)
-#define TOD_SIZE_LITERAL	(2ULL << 30)
+#define TOD_SIZE_LITERAL	(1ULL << 30)
 #define TOD_SIZE_QUICK		(256ULL << 20)
 #define TOD_SIZE_LITERAL_QUICK	(64ULL << 20)
 

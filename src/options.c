@@ -87,6 +87,15 @@ static int set_timeout_mul(struct dt_opts *o, const char *v, char *err,
 	return 0;
 }
 
+static int set_runtime_mul(struct dt_opts *o, const char *v, char *err,
+			   size_t errsz)
+{
+	if (parse_double(v, &o->runtime_mul) < 0 || o->runtime_mul <= 0 ||
+	    o->runtime_mul > 10000)
+		return ERR("runtime-mul: '%s' is not a number in (0, 10000]", v);
+	return 0;
+}
+
 static int set_iterations(struct dt_opts *o, const char *v, char *err,
 			  size_t errsz)
 {
@@ -273,6 +282,8 @@ static const struct opt_def opt_defs[] = {
 	  .help = "exclude file: lines 'case[/variant]  # reason'" },
 	{ "timeout-mul", 'T', "timeout-mul", "F", NULL, FUNC(set_timeout_mul),
 	  .help = "multiply every timeout and progress window by F (default 1)" },
+	{ "runtime-mul", 'R', "runtime-mul", "F", NULL, FUNC(set_runtime_mul),
+	  .help = "multiply the stress cases' runtime budgets by F (default 1), e.g. for a soak" },
 	{ "iterations", 'i', "iterations", "N", NULL, FUNC(set_iterations),
 	  .help = "run each selected case N times (default 1)" },
 	{ "seed", 's', "seed", "N", NULL, FUNC(set_seed),
@@ -365,6 +376,7 @@ void opts_init(struct dt_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->results_dir = xstrdup("results");
 	o->timeout_mul = 1.0;
+	o->runtime_mul = 1.0;
 	o->iterations = 1;
 	o->target = xstrdup("dmapfs");
 	o->grace = 5.0;
@@ -601,10 +613,10 @@ void opts_usage(FILE *out)
 	fprintf(out,
 "\n"
 "Settings may also come from a config file of 'key = value' lines, keys\n"
-"being the long option names (results-dir, exclude, timeout-mul, iterations,\n"
-"seed, target, dir, grace, on-unkillable, kmsg, allow-fill, progress,\n"
-"quick, mount, client, host-reserve, host-fault, inject, slots, host-size, dmapfs,\n"
-"verbose, param). The command line wins over the file, the file over the\n"
+"being the long option names (results-dir, exclude, timeout-mul,\n"
+"runtime-mul, iterations, seed, target, dir, grace, on-unkillable, kmsg,\n"
+"allow-fill, progress, quick, mount, client, host-reserve, host-fault,\n"
+"inject, slots, host-size, dmapfs, verbose, param). The command line wins over the file, the file over the\n"
 "defaults. 'param' may be given several times.\n"
 "\n"
 "Exit status:\n"

@@ -38,6 +38,7 @@ struct dt_opts {
 	char *results_dir;
 	char *exclude_file;
 	double timeout_mul;
+	double runtime_mul;		/* scales the cases' runtime budgets */
 	int iterations;
 	uint64_t seed;
 	bool seed_set;

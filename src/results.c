@@ -232,6 +232,8 @@ static json_object *options_json(const struct dt_opts *o)
 	json_object_object_add(j, "config", jstr(o->config_file));
 	json_object_object_add(j, "timeout_mul",
 			       json_object_new_double(o->timeout_mul));
+	json_object_object_add(j, "runtime_mul",
+			       json_object_new_double(o->runtime_mul));
 	json_object_object_add(j, "iterations",
 			       json_object_new_int(o->iterations));
 	json_object_object_add(j, "target", jstr(o->target));

@@ -244,7 +244,10 @@ static void run_one(struct runner *rn, const struct step *step)
 	wp.window = (tc->progress_window ? tc->progress_window :
 					   DT_DEFAULT_PROGRESS_WINDOW) *
 		    o->timeout_mul;
-	wp.runtime = tc->runtime;
+	/* a longer runtime budget lengthens the hard timeout by as much */
+	wp.runtime = tc->runtime * o->runtime_mul;
+	if (wp.runtime > tc->runtime)
+		wp.timeout += wp.runtime - tc->runtime;
 	wp.grace = o->grace;
 	wp.target = &rn->target;
 	wp.stop_fd = stop_pipe[0];

@@ -22,7 +22,7 @@
 
 #define TICK_MS 50		/* watchdog resolution */
 #define MAX_TASKS 1024
-#define ABORT_AFTER_S 0.5	/* killed tasks still there: abort the target */
+#define ABORT_AFTER_S 0.2	/* killed tasks still there: abort the target */
 #define TARGET_CHECK_S 0.5	/* how often to ask whether the target lives */
 
 void watch_out_init(struct watch_out *out)
@@ -400,7 +400,7 @@ int watch_case(const struct watch_params *wp, struct case_result *r,
 			memcpy(obs->hang_phase, prog->phase,
 			       sizeof(obs->hang_phase));
 			obs->hang_phase[sizeof(obs->hang_phase) - 1] = '\0';
-			snprintf(why, sizeof(why), "%s after %.1f s (last heartbeat %.1f s ago)",
+			snprintf(why, sizeof(why), "%s after %.3f s (last heartbeat %.3f s ago)",
 				 obs->hang == HANG_TIMEOUT ? "timeout" :
 							     "no progress",
 				 now - t0, now - last_change);
