@@ -17,7 +17,7 @@
  * *-full:       the same with the host file system filled first through
  *               the target (needs a target that may be filled).
  *
- * Parameters: size (native 100G, literal 2G; quick 256M / 64M),
+ * Parameters: size (native 100G, literal 1G; quick 256M / 64M),
  * bs (1M), qd (4), engine (auto|pread|uring), fs_slack (4M: growth of
  * the host's used space tolerated from unrelated writers).
  */

@@ -100,6 +100,45 @@ static int host_reserve(void *ctx, void *file, uint64_t idx)
 	return -errno;
 }
 
+/*
+ * Is the 2 MiB range @idx of @hf a hole (no data, no unwritten extent)?
+ * One lseek(SEEK_DATA); any doubt answers no.
+ */
+static bool range_is_hole(struct dm_hostfile *hf, uint64_t idx)
+{
+	off_t start = (off_t)(idx << DM_RANGE_SHIFT);
+	off_t d = lseek(hf->fd, start, SEEK_DATA);
+
+	if (d < 0)
+		return errno == ENXIO;
+	return d >= start + (off_t)DM_RANGE_SIZE;
+}
+
+/*
+ * Host page cache of holes. Reading a hole through a mapping makes the
+ * host fill its page cache with zero pages; a real host keeps them until
+ * memory pressure evicts them. Reading a sparse file much larger than
+ * memory (truncate-od: 100G) then spends its time faulting in fresh
+ * memory and reclaiming old pages. When an RO dmap of a pure hole is
+ * removed, its clean zero pages are dropped at once (POSIX_FADV_DONTNEED)
+ * so the next ranges reuse warm pages. A cache policy only: nothing
+ * mapped, dirty or allocated is touched, and what reads return does not
+ * change. Ranges holding data keep their cache (re-reading costs I/O).
+ */
+static void drop_hole_cache(struct dm_slot *s)
+{
+	if (!s->hole)
+		return;
+	s->hole = false;
+	/*
+	 * hole_fd was valid when the range was mapped; after a reclaim that
+	 * ran without the window lock the inode may be gone and the number
+	 * reused: DONTNEED on another file only drops clean unmapped pages.
+	 */
+	posix_fadvise(s->hole_fd, (off_t)s->hole_off, DM_RANGE_SIZE,
+		      POSIX_FADV_DONTNEED);
+}
+
 static int host_map(void *ctx, struct dm_slot *s, void *file, uint64_t idx,
 		    bool rw)
 {
@@ -109,9 +148,37 @@ static int host_map(void *ctx, struct dm_slot *s, void *file, uint64_t idx,
 
 	if (rw && !hf->rw)
 		return -EACCES;
+	if (rw && s->hole && !s->refs && !make_none(s->addr)) {
+		/*
+		 * Upgrade of an RO dmap of a hole: drop its (possibly huge)
+		 * zero folios first, so the write faults see the same page
+		 * cache as without the huge-page hint below. Not while
+		 * other requests use the slot: they must never see it
+		 * PROT_NONE (the RW mapping then replaces the RO one at
+		 * once, as it always did).
+		 */
+		drop_hole_cache(s);
+	}
+	s->hole = false;
 	if (mmap(s->addr, DM_RANGE_SIZE, prot, MAP_SHARED | MAP_FIXED,
-		 hf->fd, (off_t)(idx << DM_RANGE_SHIFT)) != MAP_FAILED)
+		 hf->fd, (off_t)(idx << DM_RANGE_SHIFT)) != MAP_FAILED) {
+		if (!rw && range_is_hole(hf, idx)) {
+			s->hole = true;
+			s->hole_fd = hf->fd;
+			s->hole_off = idx << DM_RANGE_SHIFT;
+			/*
+			 * Huge pages where the host allows (THP "madvise",
+			 * a file system with large folios): one PMD per
+			 * range instead of 512 PTEs to populate and zap.
+			 * Only for holes read through RO dmaps: their
+			 * folios are dropped before an upgrade, so a write
+			 * fault never lands on a huge folio and the host
+			 * allocates only the pages written, as before.
+			 */
+			madvise(s->addr, DM_RANGE_SIZE, MADV_HUGEPAGE);
+		}
 		return 0;
+	}
 	err = -errno;
 	make_none(s->addr);
 	return err;
@@ -124,9 +191,16 @@ static int host_unmap(void *ctx, struct dm_slot *s)
 	 * back as usual (munmap loses nothing); fsync through the mount
 	 * flushes them. MS_SYNC would commit the journal on every reclaim.
 	 */
+	int err;
+
 	if (s->host_rw && !s->stale)
 		msync(s->addr, DM_RANGE_SIZE, MS_ASYNC);
-	return make_none(s->addr);
+	err = make_none(s->addr);
+	/* only now: pages still mapped in the slot would not be dropped */
+	if (!err)
+		drop_hole_cache(s);
+	s->hole = false;
+	return err;
 }
 
 static void sigbus_handler(int sig, siginfo_t *si, void *uc)
@@ -178,6 +252,8 @@ static int host_detach(void *ctx, struct dm_slot *s, void *file)
 	void *copy;
 	int err;
 
+	/* the slot becomes anonymous memory: no host cache to drop */
+	s->hole = false;
 	if (!fstat(hf->fd, &st) && (uint64_t)st.st_size > start) {
 		valid = st.st_size - start;
 		if (valid > DM_RANGE_SIZE)

@@ -46,6 +46,14 @@ struct dm_slot {
 	bool stale;		/* detached private copy (stale-upgrade) */
 	bool orphan;		/* owner released while the slot was busy */
 	unsigned int refs;	/* in-flight requests using the slot */
+	/*
+	 * host page-cache hint (host.c): the RO dmap maps a range that is a
+	 * hole in the host file; its zero pages are dropped from the host
+	 * page cache when the dmap is removed (hole_fd: the host fd then).
+	 */
+	bool hole;
+	int hole_fd;
+	uint64_t hole_off;	/* file offset of the range */
 	struct dm_list link;	/* free list or idle LRU */
 };
 

@@ -59,24 +59,23 @@ ssize_t dt_pattern_check(const void *buf, size_t len, uint64_t off,
 
 ssize_t dt_fill_check(const void *buf, size_t len, uint8_t byte)
 {
-	const uint8_t *p = buf;
-	uint64_t word = 0x0101010101010101ULL * byte;
-	size_t i = 0, j;
+	static const uint8_t zeros[4096];
+	const uint8_t *p = buf, *ref = zeros;
+	uint8_t fill[4096];
+	size_t i = 0;
 
-	/* whole 4 KiB blocks of words first: the loop vectorizes */
-	while (i + 4096 <= len) {
-		uint64_t acc = 0;
-
-		for (j = 0; j < 4096; j += 8) {
-			uint64_t w;
-
-			memcpy(&w, p + i + j, 8);
-			acc |= w ^ word;
-		}
-		if (acc)
-			break;
-		i += 4096;
+	/*
+	 * Whole 4 KiB blocks against a block of the expected byte: memcmp is
+	 * the C library's vector code (tens of GB/s; a scalar word loop
+	 * does ~4 GB/s, a quarter of a core at truncate-od's rate).
+	 */
+	if (len >= sizeof(fill) && byte) {
+		memset(fill, byte, sizeof(fill));
+		ref = fill;
 	}
+	for (; i + 4096 <= len; i += 4096)
+		if (memcmp(p + i, ref, 4096))
+			break;
 	for (; i < len; i++)
 		if (p[i] != byte)
 			return i;
