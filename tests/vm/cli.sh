@@ -1,0 +1,53 @@
+#!/bin/bash
+# cli.sh - the launcher's command line: every bad option or value is one
+# line on stderr and exit status 2 before anything starts; --help
+# documents every option. Boots nothing.
+. "$(dirname "$0")/lib.sh"
+
+# bad ARG...: one line, exit 2
+bad_cli() {
+	local out rc
+	out=$(TMPDIR=$VM_TMP "$VM" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [[ $out == dmaptest-vm:* ]]; then
+		ok "'$*': $out"
+	else
+		bad "'$*': exit $rc, stderr: $out"
+	fi
+}
+bad_cli --no-such-option
+bad_cli --kernel
+bad_cli --cpus 0
+bad_cli --cpus=two
+bad_cli --memory 2X
+bad_cli --host-size 1M
+bad_cli --cache-size lots
+bad_cli --timeout -5
+bad_cli --stall 0
+bad_cli --accel hvf
+bad_cli --guest-target nfs
+bad_cli --mount-opts 'dax, ro'
+bad_cli --initrd-extra "$T/no-such-dir"
+bad_cli --stop=yes
+bad_cli -- run quick -o /tmp/x
+bad_cli -- run quick --results-dir=/tmp/x
+bad_cli -- run quick --resume /tmp/x
+bad_cli -- run quick --target dmapfs
+bad_cli -- run quick --mount /mnt
+bad_cli stray-argument
+bad_cli --modules /lib/modules
+
+help=$("$VM" --help)
+expect_eq "--help exit status" "$?" 0
+for o in --kernel --modules --module --tool --initrd-extra --append --memory --cpus \
+	--guest-target --dmaptest --dmapfs --qemu --accel --virtiofsd --virtiofsd-opt \
+	--cache-size --mount-opts --host-size --results --timeout --stall --boot-timeout --boot-retries \
+	--keep-going --stop --max-boots --verbose --help; do
+	grep -q -- "$o" <<<"$help" && ok "--help documents $o" || bad "--help lacks $o"
+done
+grep -q 'Exit status' <<<"$help" && ok "--help documents the exit status" || bad "--help lacks the exit status"
+
+# nothing was started, nothing left
+expect_eq "work folders" "$(find "$VM_TMP" -mindepth 1 | wc -l)" 0
+
+finish
