@@ -3,7 +3,9 @@
 #
 #   scripts/quickstart.sh run     install what is missing, build, and run
 #                                 "dmaptest run all" on the default target
-#   scripts/quickstart.sh check   the same set-up, then "make check"
+#   scripts/quickstart.sh check   the same set-up, then "make check", "make
+#                                 check-vm" (guests under QEMU) and "make
+#                                 check-kernel" (the bundled kernel patches)
 #
 # Idempotent: packages already installed are not touched, and a second
 # run reuses the build in build/. Extra arguments go to dmaptest (run) or
@@ -25,6 +27,7 @@ packages=(
 	build-essential autoconf automake libtool pkg-config
 	libfuse3-dev fuse3 liburing-dev check libjson-c-dev
 	fio xfsprogs e2fsprogs util-linux libxml2-utils
+	qemu-system-x86 busybox-static cpio kmod
 )
 
 install_missing() {
@@ -57,14 +60,26 @@ build_tree() {
 	make -j"$(nproc)" --no-print-directory
 }
 
-# "N passed, N failed, N skipped" from automake's test-suite.log
-summarize_check() {
-	local log=$build/test-suite.log pass fail skip
-	[ -f "$log" ] || return 0
-	pass=$(sed -n 's/^# PASS: *//p' "$log")
-	fail=$(( $(sed -n 's/^# FAIL: *//p' "$log") + $(sed -n 's/^# ERROR: *//p' "$log") + $(sed -n 's/^# XPASS: *//p' "$log") ))
-	skip=$(sed -n 's/^# SKIP: *//p' "$log")
-	echo "${pass:-0} passed, ${fail} failed, ${skip:-0} skipped"
+# counts of make check, from automake's test-suite.log: "PASS FAIL SKIP"
+check_counts() {
+	local log=$build/test-suite.log n
+	[ -f "$log" ] || { echo "0 1 0"; return; }
+	n() { sed -n "s/^# $1: *//p" "$log"; }
+	echo "$(n PASS) $(( $(n FAIL) + $(n ERROR) + $(n XPASS) )) $(n SKIP)"
+}
+
+# run a make target whose output ends with TAP or a "N passed" line;
+# print "PASS FAIL SKIP" for it
+extra_counts() {
+	local out=$1 p f s
+	if grep -q '^[a-z-]*: [0-9]* passed, [0-9]* failed, [0-9]* skipped$' "$out"; then
+		read -r p f s < <(sed -n 's/^[a-z-]*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$out" | tail -n 1)
+	else
+		s=$(grep -c '^ok .*# SKIP' "$out" || true)
+		p=$(( $(grep -c '^ok ' "$out" || true) - s ))
+		f=$(grep -c '^not ok ' "$out" || true)
+	fi
+	echo "${p:-0} ${f:-0} ${s:-0}"
 }
 
 install_missing
@@ -84,7 +99,18 @@ check)
 			tail -n 60 "${trs%.trs}.log" 2>/dev/null || true
 		done
 	fi
-	summarize_check
+	read -r pass fail skip < <(check_counts)
+	# the guest and the real-kernel checks: qemu, kernel modules
+	for target in check-vm check-kernel; do
+		rc=0
+		make --no-print-directory "$target" >"$target.log" 2>&1 || rc=$?
+		cat "$target.log"
+		read -r p f s < <(extra_counts "$target.log")
+		[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+		[ $rc -ne 0 ] && status=$rc
+		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+	done
+	echo "$pass passed, $fail failed, $skip skipped"
 	exit $status
 	;;
 esac
