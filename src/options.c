@@ -200,6 +200,17 @@ const char *const dt_inject_names[] = {
 	"read-allocates", NULL,
 };
 
+static int set_label(struct dt_opts *o, const char *v, char *err,
+		     size_t errsz)
+{
+	const char *eq = strchr(v, '=');
+
+	if (!eq || eq == v)
+		return ERR("label: '%s' is not KEY=VALUE", v);
+	push(&o->labels, &o->nr_labels, v);
+	return 0;
+}
+
 static int set_inject(struct dt_opts *o, const char *v, char *err,
 		      size_t errsz)
 {
@@ -330,6 +341,8 @@ static const struct opt_def opt_defs[] = {
 	{ NULL, 0, "kmsg", "yes|no", NULL, BOOL(kmsg) },
 	{ "param", 'p', "param", "KEY=VALUE", NULL, FUNC(set_param),
 	  .help = "case parameter, e.g. size=1G or truncate-od.size=1G; repeatable" },
+	{ "label", 0, "label", "KEY=VALUE", NULL, FUNC(set_label),
+	  .help = "record KEY=VALUE in run.json (e.g. the kernel under test); repeatable" },
 	{ "progress", 0, "progress", "MODE", NULL, FUNC(set_progress),
 	  .help = "progress line: auto (default), tty, plain, none" },
 	{ "verbose", 'v', NULL, NULL, "+1", FUNC(set_verbose),
@@ -402,6 +415,9 @@ void opts_free(struct dt_opts *o)
 	for (i = 0; i < o->nr_injects; i++)
 		free(o->injects[i]);
 	free(o->injects);
+	for (i = 0; i < o->nr_labels; i++)
+		free(o->labels[i]);
+	free(o->labels);
 	free(o->client);
 	free(o->host_reserve);
 	free(o->host_fault);
@@ -616,7 +632,7 @@ void opts_usage(FILE *out)
 "being the long option names (results-dir, exclude, timeout-mul,\n"
 "runtime-mul, iterations, seed, target, dir, grace, on-unkillable, kmsg,\n"
 "allow-fill, progress, quick, mount, client, host-reserve, host-fault,\n"
-"inject, slots, host-size, dmapfs, verbose, param). The command line wins over the file, the file over the\n"
+"inject, slots, host-size, dmapfs, verbose, param, label). The command line wins over the file, the file over the\n"
 "defaults. 'param' may be given several times.\n"
 "\n"
 "Exit status:\n"

@@ -290,6 +290,19 @@ char *results_run_json(const struct run_info *run)
 		json_object_array_add(a, jstr(run->argv[i]));
 	json_object_object_add(root, "command_line", a);
 	json_object_object_add(root, "options", options_json(run->opts));
+	if (run->opts && run->opts->nr_labels) {
+		json_object *l = json_object_new_object();
+
+		for (i = 0; i < run->opts->nr_labels; i++) {
+			const char *kv = run->opts->labels[i];
+			const char *eq = strchr(kv, '=');
+			char *key = strndup(kv, eq - kv);
+
+			json_object_object_add(l, key, jstr(eq + 1));
+			free(key);
+		}
+		json_object_object_add(root, "labels", l);
+	}
 
 	k = json_object_new_object();
 	if (!uname(&u)) {
