@@ -371,7 +371,7 @@ static void run(struct dt_ctx *ctx)
 	else
 		snprintf(tail, sizeof(tail), "; mappings: %s%s",
 			 d.map_valid ? counts : d.map_why, rec);
-	out = dt_fio_slurp(fs.out, NULL);
+	out = dt_read_whole(fs.out, 0, NULL);
 	judge(&fr, out, tail);
 	free(out);
 	if (fs.kind == V_MANY && rec_known && fs.win_known &&

@@ -19,49 +19,6 @@
 #define CTL_NAME	".dmapfs"
 #define CTL_MAX		(64u << 20)
 
-static char *slurp(const char *path)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap + 1), *nb;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
-	int err;
-
-	if (fd < 0 || !buf)
-		goto fail;
-	for (;;) {
-		if (n == cap) {
-			if (cap >= CTL_MAX) {
-				errno = EFBIG;
-				goto fail;
-			}
-			nb = realloc(buf, cap * 2 + 1);
-			if (!nb)
-				goto fail;
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (!r)
-			break;
-		n += r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	return buf;
-fail:
-	err = errno;
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	errno = err;
-	return NULL;
-}
-
 static char *unescape(const char *s, size_t len)
 {
 	char *out = malloc(len + 1), *o = out;
@@ -191,7 +148,7 @@ int dt_ctl_read(const char *dir, struct dt_ctl *c)
 	if (dt_mount_root(dir, root, sizeof(root)) < 0 ||
 	    dt_path(path, sizeof(path), root, CTL_NAME) < 0)
 		return -1;
-	text = slurp(path);
+	text = dt_read_whole(path, CTL_MAX, NULL);
 	if (!text)
 		return -1;
 	ret = dt_ctl_parse(text, c);

@@ -17,6 +17,7 @@
 #include "dt_case.h"
 #include "dt_clock.h"
 #include "dt_fio.h"
+#include "dt_fs.h"
 
 #ifndef DT_FIO_SRCDIR
 #define DT_FIO_SRCDIR	""
@@ -26,44 +27,6 @@
 #endif
 
 #define POLL_US		200000
-
-char *dt_fio_slurp(const char *path, size_t *len)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap + 1), *nb;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
-
-	if (fd < 0 || !buf)
-		goto fail;
-	for (;;) {
-		if (n == cap) {
-			nb = realloc(buf, cap * 2 + 1);
-			if (!nb)
-				goto fail;
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (!r)
-			break;
-		n += r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	if (len)
-		*len = n;
-	return buf;
-fail:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return NULL;
-}
 
 static int try_dir(const char *dir, const char *name, char *out, size_t len,
 		   char *why, size_t wlen, size_t *pos)
@@ -119,7 +82,7 @@ int dt_fio_find_job(const char *name, char *out, size_t len, char *why,
 static void poll_status(struct dt_fio_run *fr, size_t *from)
 {
 	size_t len, s, e;
-	char *text = dt_fio_slurp(fr->out_path, &len);
+	char *text = dt_read_whole(fr->out_path, 0, &len);
 
 	if (!text)
 		return;
@@ -188,7 +151,7 @@ int dt_fio_run(struct dt_fio_run *fr)
 		poll_status(fr, &from);
 	}
 	fr->secs = dt_now() - t0;
-	err = dt_fio_slurp(fr->err_path, &n);
+	err = dt_read_whole(fr->err_path, 0, &n);
 	if (err) {
 		snprintf(fr->err, sizeof(fr->err), "%s", err);
 		free(err);

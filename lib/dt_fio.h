@@ -87,7 +87,4 @@ struct dt_fio_run {
 /* Run fio to its end with heartbeats; 0, or -1 when it could not start. */
 int dt_fio_run(struct dt_fio_run *fr);
 
-/* Read a whole file (NUL-terminated); NULL on error. */
-char *dt_fio_slurp(const char *path, size_t *len);
-
 #endif

@@ -128,3 +128,47 @@ int dt_path(char *out, size_t size, const char *a, const char *b)
 	}
 	return 0;
 }
+
+char *dt_read_whole(const char *path, size_t max, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1), *nb;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+	ssize_t r;
+
+	if (fd < 0 || !buf)
+		goto fail;
+	for (;;) {
+		if (n == cap) {
+			if (max && cap >= max) {
+				errno = EFBIG;
+				goto fail;
+			}
+			nb = realloc(buf, cap * 2 + 1);
+			if (!nb)
+				goto fail;
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (!r)
+			break;
+		n += r;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+fail:
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	errno = err;
+	return NULL;
+}

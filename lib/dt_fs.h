@@ -46,5 +46,10 @@ void dt_drop_cache(int fd);
 
 /* Join a and b with one '/'; -1 when it does not fit. */
 int dt_path(char *out, size_t size, const char *a, const char *b);
+/*
+ * The whole file as a NUL-terminated string (malloc'ed), its length in
+ * *len when len is not NULL. More than max bytes (0: no limit) is EFBIG.
+ */
+char *dt_read_whole(const char *path, size_t max, size_t *len);
 
 #endif

@@ -23,45 +23,6 @@ struct counters_priv {
 	char path[4200];
 };
 
-static char *read_all(const char *path, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap + 1), *nb;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
-
-	if (fd < 0 || !buf)
-		goto fail;
-	for (;;) {
-		if (n == cap) {
-			if (cap >= CTL_MAX)
-				break;
-			nb = realloc(buf, cap * 2 + 1);
-			if (!nb)
-				goto fail;
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (r == 0)
-			break;
-		n += r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return NULL;
-}
-
 int dt_counters_parse(const char *text, struct dt_map_count *c,
 		      uint64_t *stalls_now)
 {
@@ -134,7 +95,7 @@ static int counters_open(struct dt_obs *o, void **priv, char *why,
 		return -1;
 	}
 	dt_path(p->path, sizeof(p->path), o->mount_root, CTL_NAME);
-	text = read_all(p->path, &n);
+	text = dt_read_whole(p->path, CTL_MAX, &n);
 	if (!text) {
 		snprintf(why, len, "no dmapfs control file %s: %s", p->path,
 			 strerror(errno));
@@ -159,7 +120,7 @@ static int counters_snap(struct dt_obs *o, void *priv,
 	struct counters_priv *p = priv;
 	uint64_t now;
 	size_t n;
-	char *text = read_all(p->path, &n);
+	char *text = dt_read_whole(p->path, CTL_MAX, &n);
 	int ret;
 
 	if (!text)

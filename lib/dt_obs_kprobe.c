@@ -64,44 +64,6 @@ static int write_str(const char *path, const char *s)
 	return 0;
 }
 
-static char *read_text(const char *path)
-{
-	size_t cap = 16384, n = 0;
-	char *buf = malloc(cap + 1), *nb;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
-
-	if (fd < 0 || !buf)
-		goto fail;
-	for (;;) {
-		if (n == cap) {
-			if (cap >= KP_TEXT_MAX)
-				break;
-			nb = realloc(buf, cap * 2 + 1);
-			if (!nb)
-				goto fail;
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (!r)
-			break;
-		n += r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	return buf;
-fail:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return NULL;
-}
-
 static bool pid_is_ours(long pid, const char *comm, const pid_t *pids,
 			int npids)
 {
@@ -268,7 +230,7 @@ static void remove_group(const char *tracefs, const char *group)
 
 	tpath(path, sizeof(path), tracefs, "events/%s/%s/trigger", group,
 	      KP_EVENT);
-	text = read_text(path);
+	text = dt_read_whole(path, KP_TEXT_MAX, NULL);
 	for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
 		char *sp;
 
@@ -304,7 +266,7 @@ static void reap_stale(const char *tracefs)
 	char path[512], group[64], *text, *line, *nl;
 
 	tpath(path, sizeof(path), tracefs, "kprobe_events%s%s", "", "");
-	text = read_text(path);
+	text = dt_read_whole(path, KP_TEXT_MAX, NULL);
 	for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
 		const char *g;
 		char *end;
@@ -520,7 +482,7 @@ static int kprobe_snap(struct dt_obs *o, void *priv, struct dt_map_count *c)
 			 p->group);
 		tpath(path, sizeof(path), p->tracefs, rel, "", "");
 	}
-	text = read_text(path);
+	text = dt_read_whole(path, KP_TEXT_MAX, NULL);
 	if (!text)
 		return -1;
 	ret = dt_kprobe_parse(text, p->hist, pids, o->npids + 1, c);

@@ -62,26 +62,6 @@ uint64_t dt_window_from_kmsg(const char *text, int *count)
 	return best;
 }
 
-static char *read_text(const char *path)
-{
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap + 1);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t r;
-
-	if (fd < 0 || !buf) {
-		if (fd >= 0)
-			close(fd);
-		free(buf);
-		return NULL;
-	}
-	while (n < cap && (r = read(fd, buf + n, cap - n)) > 0)
-		n += r;
-	close(fd);
-	buf[n] = '\0';
-	return buf;
-}
-
 static char *read_klog(void)
 {
 	int size = klogctl(KLOG_SIZE_BUFFER, NULL, 0);
@@ -135,7 +115,7 @@ int dt_window_probe(const struct dt_ctx *ctx, struct dt_window *w)
 		if (w->slots)
 			return 0;
 	}
-	text = read_text("/proc/iomem");
+	text = dt_read_whole("/proc/iomem", 1 << 20, NULL);
 	if (text) {
 		bytes = dt_window_from_iomem(text, &count);
 		free(text);
