@@ -913,6 +913,8 @@ const struct dt_case dt_case_dmap_exhaust = {
 	.name = "dmap-exhaust",
 	.desc = "many more 2 MiB ranges than window slots, concurrent readers, writers, pinning mmaps, truncate and unlink: completes, data right, reclaims",
 	.groups = groups,
+	/* without a DAX window there is nothing to exhaust */
+	.needs_features = DT_FEAT_DAX,
 	.timeout = 300,
 	.runtime = 10,
 	.progress_window = 20,
