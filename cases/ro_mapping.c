@@ -98,36 +98,50 @@ static int stream_result(struct dt_verifier *v, const char *how,
 	return 0;
 }
 
-static int wl_read(struct rom_file *f, char *msg, size_t len)
+/* read(2) of 128 KiB or readv(2) of 4 x 64 KiB, start to end */
+static int wl_stream(struct rom_file *f, char *msg, size_t len, bool vectored)
 {
+	enum { NV = 4, SEG = 64 * 1024, READ_SZ = 128 * 1024 };
+	const char *call = vectored ? "readv(2)" : "read(2)";
 	struct dt_verifier v;
-	char *buf = malloc(128 * 1024);
-	int fd = open_ro(f, msg, len), ret;
+	struct iovec iov[NV];
+	char *buf = malloc(NV * SEG);
+	int fd = open_ro(f, msg, len), i, ret;
 	ssize_t n;
 
 	if (fd < 0 || !buf) {
 		free(buf);
 		return -1;
 	}
+	for (i = 0; i < NV; i++)
+		iov[i] = (struct iovec){ buf + i * SEG, SEG };
 	dt_verifier_init(&v, &f->expect, 0);
-	while ((n = read(fd, buf, 128 * 1024)) != 0) {
+	for (;;) {
+		n = vectored ? readv(fd, iov, NV) : read(fd, buf, READ_SZ);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (n <= 0)
 			break;
+		/* the segments are contiguous in buf */
 		dt_verifier_feed(&v, buf, n);
 		dt_heartbeat_add(n, 1);
 	}
 	if (n < 0) {
-		snprintf(msg, len, "read(2) failed at %" PRIu64 ": %s", v.pos,
+		snprintf(msg, len, "%s failed at %" PRIu64 ": %s", call, v.pos,
 			 dt_errname(errno));
 		ret = -1;
 	} else {
-		ret = stream_result(&v, "read(2) 128 KiB", msg, len);
+		ret = stream_result(&v, vectored ? "readv(2) 4 x 64 KiB" :
+						 "read(2) 128 KiB", msg, len);
 	}
 	free(buf);
 	close(fd);
 	return ret;
+}
+
+static int wl_read(struct rom_file *f, char *msg, size_t len)
+{
+	return wl_stream(f, msg, len, false);
 }
 
 static int wl_engine(struct rom_file *f, char *msg, size_t len, bool uring)
@@ -169,39 +183,7 @@ static int wl_uring(struct rom_file *f, char *msg, size_t len)
 
 static int wl_readv(struct rom_file *f, char *msg, size_t len)
 {
-	enum { NV = 4, SEG = 64 * 1024 };
-	struct dt_verifier v;
-	struct iovec iov[NV];
-	char *buf = malloc(NV * SEG);
-	int fd = open_ro(f, msg, len), i, ret;
-	ssize_t n;
-
-	if (fd < 0 || !buf) {
-		free(buf);
-		return -1;
-	}
-	for (i = 0; i < NV; i++)
-		iov[i] = (struct iovec){ buf + i * SEG, SEG };
-	dt_verifier_init(&v, &f->expect, 0);
-	while ((n = readv(fd, iov, NV)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		/* the segments are contiguous in buf */
-		dt_verifier_feed(&v, buf, n);
-		dt_heartbeat_add(n, 1);
-	}
-	if (n < 0) {
-		snprintf(msg, len, "readv(2) failed at %" PRIu64 ": %s", v.pos,
-			 dt_errname(errno));
-		ret = -1;
-	} else {
-		ret = stream_result(&v, "readv(2) 4 x 64 KiB", msg, len);
-	}
-	free(buf);
-	close(fd);
-	return ret;
+	return wl_stream(f, msg, len, true);
 }
 
 static sigjmp_buf bus_jmp;
