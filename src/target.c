@@ -66,24 +66,6 @@ int target_mount_root(const char *path, char *out, size_t size)
 	return 0;
 }
 
-unsigned int target_detect_features(const char *root)
-{
-	char mnt[PATH_MAX], ctl[PATH_MAX + 16];
-	unsigned int features = 0;
-	struct statfs sf;
-
-	if (!statfs(root, &sf) && sf.f_type == FUSE_SUPER_MAGIC)
-		features |= DT_FEAT_FUSE;
-	/* a dmapfs mount has its control file at the mount root */
-	if ((features & DT_FEAT_FUSE) &&
-	    !target_mount_root(root, mnt, sizeof(mnt))) {
-		snprintf(ctl, sizeof(ctl), "%s/" DMAPFS_CTL_NAME, mnt);
-		if (!access(ctl, R_OK))
-			features |= DT_FEAT_COUNTERS;
-	}
-	return features;
-}
-
 void target_remove_stale(const char *parent)
 {
 	char path[PATH_MAX];

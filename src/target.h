@@ -53,8 +53,6 @@ struct dt_target {
 
 const struct dt_target_ops *target_find(const char *name);
 int target_mount_root(const char *path, char *out, size_t size);
-/* FUSE, and dmapfs counters when the control file is there */
-unsigned int target_detect_features(const char *root);
 int target_free_bytes(const struct dt_target *t, uint64_t *out);
 
 extern const struct dt_target_ops dt_target_dir;

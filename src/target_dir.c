@@ -63,7 +63,11 @@ static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 	snprintf(t->root, sizeof(t->root), "%s", p->base);
 	/* probe inside our own folder: nothing else on the mount is touched */
 	env_probe(&env, t->root);
-	t->features = target_detect_features(t->root);
+	t->features = 0;
+	if (env.fuse)
+		t->features |= DT_FEAT_FUSE;
+	if (env.obs_counters)	/* a dmapfs mount */
+		t->features |= DT_FEAT_COUNTERS;
 	if (!env.no_dax_reason[0])
 		t->features |= DT_FEAT_DAX;
 	snprintf(t->no_dax_reason, sizeof(t->no_dax_reason), "%s",
