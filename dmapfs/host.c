@@ -366,7 +366,7 @@ static int stall(struct dm_host *h, struct dm_hostfile *hf, void *addr,
 		dm_log("host %s fault failed at file offset %llu (%s): the VMM dies of SIGBUS (--host-fault die)",
 		       write ? "write" : "read", (unsigned long long)foff,
 		       strerror(-first));
-		_exit(DM_EXIT_HOST_SIGBUS);
+		_exit(DT_CTL_EXIT_SIGBUS);
 	}
 	dm_stat_inc(h->stats->vcpu_stalls);
 	dm_stat_inc(h->stats->vcpu_stalls_total);

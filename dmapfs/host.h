@@ -17,9 +17,6 @@
 
 struct dm_backend;
 
-/* Exit status of dmapfs when --host-fault die kills it. */
-#define DM_EXIT_HOST_SIGBUS	135
-
 /* The host file behind an inode, as the daemon opened it. */
 struct dm_hostfile {
 	int fd;			/* -1 until opened */

@@ -236,7 +236,7 @@ static void snapshot_maps(struct dm_window *w, struct dm_snapshot *snap)
 		return;
 	for (i = 0; i < w->nslots; i++) {
 		struct dm_slot *s = &w->slots[i];
-		struct dm_map_line *m;
+		struct dt_ctl_map *m;
 
 		if (s->state != DM_SLOT_MAPPED)
 			continue;
@@ -292,7 +292,7 @@ int dm_window_snapshot(struct dm_window *w, struct dm_snapshot *snap,
 
 void dm_snapshot_free(struct dm_snapshot *snap)
 {
-	size_t i;
+	int i;
 
 	for (i = 0; i < snap->nmaps; i++)
 		free(snap->maps[i].path);

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dt_dmapctl.h"
 #include "list.h"
 #include "policy.h"
 #include "stats.h"
@@ -134,13 +135,6 @@ int dm_window_wait(struct dm_window *w, const struct timespec *deadline);
 
 /* --- the control file --- */
 
-struct dm_map_line {
-	char *path;
-	uint64_t idx;
-	unsigned int slot;
-	bool rw;
-};
-
 struct dm_snapshot {
 	struct dm_stats stats;
 	unsigned int slots_total;
@@ -148,8 +142,8 @@ struct dm_snapshot {
 	unsigned int slots_busy;
 	unsigned int slots_mapped;
 	bool window_locked;	/* the lock could not be taken in time */
-	struct dm_map_line *maps;
-	size_t nmaps;
+	struct dt_ctl_map *maps;	/* the map lines */
+	int nmaps;
 };
 
 /*

@@ -48,8 +48,6 @@ struct dt_target {
 };
 
 #define FUSE_SUPER_MAGIC 0x65735546
-/* dmapfs's control file, at the root of its mount */
-#define DMAPFS_CTL_NAME ".dmapfs"
 
 const struct dt_target_ops *target_find(const char *name);
 int target_mount_root(const char *path, char *out, size_t size);
