@@ -43,6 +43,7 @@ char *dm_ctl_format(const struct dm_ctl_conf *conf,
 	c.slots_free = snap->slots_free;
 	c.slots_busy = snap->slots_busy;
 	c.slots_mapped = snap->slots_mapped;
+	c.slots_leaked = snap->slots_leaked;
 	c.vcpu_stalls = snap->stats.vcpu_stalls;
 	c.fuse_conn = conf->conn_id;
 	c.window_locked = snap->window_locked;

@@ -6,7 +6,8 @@
  *
  * reference (the patch): reads set up RO dmaps and reuse any dmap; writes
  *	set up RW dmaps and upgrade an RO dmap in place (same slot).
- * legacy: every setup is RW, reads too; nothing to upgrade.
+ * legacy: every setup is RW, reads too; nothing to upgrade. A read
+ *	through an RW dmap still faults like a read (no host allocation).
  * With host_reserve, every RW setup and every upgrade first reserves the
  * whole range on the host (fallocate KEEP_SIZE) and fails with ENOSPC.
  */
@@ -18,7 +19,6 @@
 struct dm_tree_ent {
 	uint64_t idx;
 	struct dm_slot *slot;	/* the dmap */
-	struct dm_slot *stale;	/* stale-upgrade: old copy kept for reads */
 };
 
 /* Protected by the window lock. */
@@ -27,6 +27,11 @@ struct dm_tree {
 	struct dm_tree_ent *ents;	/* sorted by idx */
 	size_t nents;
 	size_t cap;
+	/*
+	 * stale-upgrade: slots still mapped that no entry refers to any
+	 * more; never reclaimed, removed when the inode is forgotten
+	 */
+	struct dm_list leaked;
 };
 
 #define DM_GET_WRITE	(1u << 0)	/* the request writes the range */
@@ -35,8 +40,7 @@ struct dm_tree {
 struct dm_ref {
 	struct dm_slot *slot;
 	void *addr;		/* start of the 2 MiB slot */
-	bool writable;		/* false: writes are dropped (no-upgrade) */
-	bool host_write;	/* touch with write faults */
+	bool writable;		/* the slot is mapped RW */
 };
 
 void dm_tree_init(struct dm_tree *t, void *file);

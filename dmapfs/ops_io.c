@@ -166,8 +166,8 @@ void dm_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		if (err)
 			break;
 		addr = (char *)refs[n].addr + in_off;
-		err = dm_host_touch(&fs->host, &in->hf, addr, pos, len,
-				    refs[n].host_write);
+		/* a read access faults like a read, RW dmap or not */
+		err = dm_host_touch(&fs->host, &in->hf, addr, pos, len, false);
 		if (err) {
 			dm_put(&fs->win, &refs[n]);
 			break;
@@ -215,17 +215,14 @@ static int write_range(struct dm_fs *fs, struct dm_inode *in,
 		     DM_GET_WRITE, &ref);
 	if (err)
 		return err;
-	if (!ref.writable) {
-		/* no-upgrade: an RO dmap cannot take the data: dropped */
-		dm_debug("no-upgrade: %zu bytes at %llu dropped", len,
-			 (unsigned long long)pos);
-		dm_put(&fs->win, &ref);
-		return 0;
-	}
 	addr = (char *)ref.addr + in_off;
-	err = dm_host_touch(&fs->host, &in->hf, addr, pos, len, true);
+	/* no-upgrade hands out a read-only dmap: the store faults below */
+	if (ref.writable)
+		err = dm_host_touch(&fs->host, &in->hf, addr, pos, len, true);
 	if (!err)
 		err = dm_host_copy(&fs->host, addr, src, len);
+	if (err == -EFAULT)
+		err = dm_host_ro_store(&fs->host, pos);
 	dm_put(&fs->win, &ref);
 	return err;
 }

@@ -68,11 +68,12 @@ void dm_opts_help(FILE *f)
 "                   fallocate(KEEP_SIZE) on every RW setup and upgrade and\n"
 "                   fails it early with ENOSPC (default on); off = the\n"
 "                   daemons of today, a full host stalls the vCPU instead\n"
-"  --host-fault hang|die       when a host page fault fails (host full):\n"
+"  --host-fault hang|die       when a host page fault fails (host full:\n"
+"                   SIGBUS; a store into a read-only slot: SIGSEGV):\n"
 "        hang       the vCPU retries forever, the request is never\n"
 "                   answered until unmount or a fusectl abort (default)\n"
-"        die        dmapfs _exit()s at once, as QEMU killed by SIGBUS;\n"
-"                   the mount stays and answers ENOTCONN\n"
+"        die        dmapfs _exit()s at once, as QEMU killed by the\n"
+"                   signal; the mount stays and answers ENOTCONN\n"
 "  --inject BUG[,BUG...]       inject bugs (repeatable):\n", f);
 #define X(id, name, help) fprintf(f, "        %-17s %s\n", name, help);
 	DT_CTL_INJECTS(X)
@@ -103,9 +104,9 @@ void dm_opts_help(FILE *f)
 "configuration, counters and current dmaps as \"key value\" lines; writing\n"
 "\"reset\" to it zeroes the counters. See dmapfs/README.md.\n"
 "Exit status: 0 clean unmount, 1 runtime error, 2 usage error,\n"
-"%d killed by a failed host fault (--host-fault die).\n",
+"--host-fault die: %d as a VMM killed by SIGBUS, %d by SIGSEGV.\n",
 		DM_DEFAULT_SLOTS, DM_MIN_SLOTS, DM_DEFAULT_THREADS,
-		DT_CTL_EXIT_SIGBUS);
+		DT_CTL_EXIT_SIGBUS, DT_CTL_EXIT_SIGSEGV);
 }
 
 /* "a, b, c": the names of the protocol's inject table */

@@ -97,8 +97,7 @@ static void reclaim_slot(struct dm_window *w, struct dm_slot *s)
 		dm_log("reclaim: unmap of slot %u failed: %s", s->id,
 		       strerror(-err));
 	s->writable = false;
-	s->host_rw = false;
-	s->stale = false;
+	s->leaked = false;
 }
 
 struct dm_slot *dm_slot_take(struct dm_window *w, bool *dropped, int *err)
@@ -140,8 +139,7 @@ void dm_slot_give_back(struct dm_window *w, struct dm_slot *s)
 	s->state = DM_SLOT_FREE;
 	s->tree = NULL;
 	s->writable = false;
-	s->host_rw = false;
-	s->stale = false;
+	s->leaked = false;
 	s->orphan = false;
 	s->refs = 0;
 	dm_list_add_tail(&s->link, &w->free_list);
@@ -150,15 +148,13 @@ void dm_slot_give_back(struct dm_window *w, struct dm_slot *s)
 }
 
 void dm_slot_mapped(struct dm_window *w, struct dm_slot *s,
-		    struct dm_tree *t, uint64_t idx, bool writable,
-		    bool host_rw)
+		    struct dm_tree *t, uint64_t idx, bool writable)
 {
 	s->state = DM_SLOT_MAPPED;
 	s->tree = t;
 	s->idx = idx;
 	s->writable = writable;
-	s->host_rw = host_rw;
-	s->stale = false;
+	s->leaked = false;
 	s->orphan = false;
 	s->refs = 0;
 	w->nmapped++;
@@ -279,12 +275,15 @@ int dm_window_snapshot(struct dm_window *w, struct dm_snapshot *snap,
 						   __ATOMIC_RELAXED);
 		snap->slots_mapped = __atomic_load_n(&w->nmapped,
 						     __ATOMIC_RELAXED);
+		snap->slots_leaked = __atomic_load_n(&w->nleaked,
+						     __ATOMIC_RELAXED);
 		return 0;
 	}
 	dm_stats_copy(&snap->stats, &w->stats);
 	snap->slots_free = w->nfree;
 	snap->slots_busy = w->nbusy;
 	snap->slots_mapped = w->nmapped;
+	snap->slots_leaked = w->nleaked;
 	snapshot_maps(w, snap);
 	pthread_mutex_unlock(&w->lock);
 	return 0;

@@ -42,9 +42,8 @@ struct dm_slot {
 	enum dm_slot_state state;
 	struct dm_tree *tree;	/* owning inode index; NULL if orphaned */
 	uint64_t idx;		/* 2 MiB range index in the file */
-	bool writable;		/* bookkeeping: an RW dmap */
-	bool host_rw;		/* really mapped PROT_READ|PROT_WRITE */
-	bool stale;		/* detached private copy (stale-upgrade) */
+	bool writable;		/* an RW dmap: mapped PROT_READ|PROT_WRITE */
+	bool leaked;		/* on its tree's leaked list (stale-upgrade) */
 	bool orphan;		/* owner released while the slot was busy */
 	unsigned int refs;	/* in-flight requests using the slot */
 	/*
@@ -55,7 +54,7 @@ struct dm_slot {
 	bool hole;
 	int hole_fd;
 	uint64_t hole_off;	/* file offset of the range */
-	struct dm_list link;	/* free list or idle LRU */
+	struct dm_list link;	/* free list, idle LRU or leaked list */
 };
 
 /*
@@ -70,8 +69,6 @@ struct dm_backend {
 		   bool rw);
 	/* REMOVEMAPPING: msync an RW slot, then make it PROT_NONE again */
 	int (*unmap)(void *ctx, struct dm_slot *s);
-	/* stale-upgrade: replace @s by a private copy of its contents */
-	int (*detach)(void *ctx, struct dm_slot *s, void *file);
 	/* the file system is going away: blocked waits must end */
 	bool (*stopping)(void *ctx);
 	/* name of @file for the control file */
@@ -86,6 +83,7 @@ struct dm_window {
 	unsigned int nfree;
 	unsigned int nbusy;
 	unsigned int nmapped;
+	unsigned int nleaked;		/* mapped, on a tree's leaked list */
 	struct dm_list free_list;
 	struct dm_list idle_list;	/* least recently used first */
 	struct dm_policy policy;
@@ -115,8 +113,7 @@ struct dm_slot *dm_slot_take(struct dm_window *w, bool *dropped, int *err);
 void dm_slot_give_back(struct dm_window *w, struct dm_slot *s);
 /* TAKEN -> MAPPED for @t/@idx (refs stay 0, slot not on the LRU yet) */
 void dm_slot_mapped(struct dm_window *w, struct dm_slot *s,
-		    struct dm_tree *t, uint64_t idx, bool writable,
-		    bool host_rw);
+		    struct dm_tree *t, uint64_t idx, bool writable);
 /* take a reference on a mapped slot */
 void dm_slot_ref(struct dm_window *w, struct dm_slot *s);
 /* make an unreferenced mapped slot idle (most recently used) */
@@ -141,6 +138,7 @@ struct dm_snapshot {
 	unsigned int slots_free;
 	unsigned int slots_busy;
 	unsigned int slots_mapped;
+	unsigned int slots_leaked;
 	bool window_locked;	/* the lock could not be taken in time */
 	struct dt_ctl_map *maps;	/* the map lines */
 	int nmaps;

@@ -27,9 +27,12 @@
 
 /*
  * Exit status of dmapfs when --host-fault die fires: the status a shell
- * reports for a VMM killed by SIGBUS (a host fault could not allocate).
+ * reports for a VMM killed by that signal.
+ *   SIGBUS   a host write fault could not allocate (host full)
+ *   SIGSEGV  a store into a window slot the host mapped read-only
  */
 #define DT_CTL_EXIT_SIGBUS	(128 + SIGBUS)
+#define DT_CTL_EXIT_SIGSEGV	(128 + SIGSEGV)
 
 /*
  * Counters: X(key, help). Zeroed by "reset"; a reader diffs snapshots.
@@ -43,7 +46,8 @@
 	X(enospc_early, "reservations that failed with ENOSPC")	\
 	X(vcpu_stalls_total, "vCPU stalls begun")			\
 	X(host_write_faults, "pages populated with write faults")	\
-	X(sigbus, "host SIGBUS turned into EIO")
+	X(sigbus, "host SIGBUS turned into EIO")			\
+	X(sigsegv, "stores into read-only slots (host SIGSEGV)")
 
 /*
  * Numbers that are state, not counters: X(key, help). Never reset.
@@ -54,6 +58,7 @@
 	X(slots_free, "free slots")					\
 	X(slots_busy, "slots in use by a request right now")		\
 	X(slots_mapped, "slots holding a dmap")				\
+	X(slots_leaked, "mapped slots no index refers to (leaked)")	\
 	X(vcpu_stalls, "vCPU stalls in progress now")			\
 	X(fuse_conn, "/sys/fs/fuse/connections/N of the mount")	\
 	X(window_locked, "1: the window lock could not be taken")
@@ -75,15 +80,15 @@
  */
 #define DT_CTL_INJECTS(X)						\
 	X(NO_UPGRADE, "no-upgrade",					\
-	  "a write into an RO dmap reuses it: the data is dropped")	\
+	  "a write into an RO dmap stores into the read-only slot")	\
 	X(STALE_UPGRADE, "stale-upgrade",				\
-	  "an upgrade keeps the old slot, detached, for reads")	\
+	  "a write into an RO dmap maps the range again RW elsewhere and leaks the RO slot") \
 	X(RECLAIM_DEADLOCK, "reclaim-deadlock",			\
 	  "a full window waits for a free slot holding the lock reclaim needs") \
 	X(NO_RECLAIM, "no-reclaim",					\
 	  "a full window fails requests with ENOMEM")			\
-	X(READ_ALLOCATES, "read-allocates",				\
-	  "reads count as RO dmaps but take host write faults")
+	X(RESERVE_RO, "reserve-ro",					\
+	  "the daemon reserves RO setups too (ignores the mapping flags)")
 
 /* --- the text, written and read (lib/dt_dmapctl.c) --- */
 

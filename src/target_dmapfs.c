@@ -30,6 +30,7 @@
 
 #include "bounded.h"
 #include "dt_case.h"
+#include "dt_dmapctl.h"
 #include "env.h"
 #include "options.h"
 #include "procs.h"
@@ -395,16 +396,35 @@ static int dmapfs_setup(struct dt_target *t, const struct dt_opts *o,
 	return 0;
 }
 
+/* what a dmapfs exit status means (--host-fault die: a VMM's death) */
+static const char *exit_meaning(int code)
+{
+	switch (code) {
+	case DT_CTL_EXIT_SIGBUS:
+		return "died of SIGBUS as a VMM does when a host fault cannot allocate";
+	case DT_CTL_EXIT_SIGSEGV:
+		return "died of SIGSEGV as a VMM does on a store into a window slot the host mapped read-only";
+	}
+	return NULL;
+}
+
 static int dmapfs_check(struct dt_target *t, char *why, size_t size)
 {
 	struct dmapfs_priv *p = t->priv;
+	const char *vmm;
 	char last[256];
 
 	reap_dmapfs(p, false);
 	if (p->pid)
 		return 0;
 	last_log_line(p, last, sizeof(last));
-	if (WIFSIGNALED(p->status))
+	vmm = WIFEXITED(p->status) ? exit_meaning(WEXITSTATUS(p->status)) :
+				     NULL;
+	if (vmm)
+		snprintf(why, size, "dmapfs %s (exit status %d)%s%s", vmm,
+			 WEXITSTATUS(p->status),
+			 last[0] ? "; its last words: " : "", last);
+	else if (WIFSIGNALED(p->status))
 		snprintf(why, size, "dmapfs was killed by SIG%s%s%s",
 			 sigabbrev_np(WTERMSIG(p->status)) ?: "?",
 			 last[0] ? "; its last words: " : "", last);

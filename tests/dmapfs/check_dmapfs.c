@@ -28,7 +28,6 @@ struct fake {
 	int maps;
 	int maps_rw;
 	int unmaps;
-	int detaches;
 	int reserve_err;
 	int last_map_slot;
 	bool last_map_rw;
@@ -61,12 +60,6 @@ static int fake_unmap(void *ctx, struct dm_slot *s)
 	return 0;
 }
 
-static int fake_detach(void *ctx, struct dm_slot *s, void *file)
-{
-	((struct fake *)ctx)->detaches++;
-	return 0;
-}
-
 static bool fake_stopping(void *ctx)
 {
 	return ((struct fake *)ctx)->stopping;
@@ -81,7 +74,6 @@ static const struct dm_backend fake_be = {
 	.reserve = fake_reserve,
 	.map = fake_map,
 	.unmap = fake_unmap,
-	.detach = fake_detach,
 	.stopping = fake_stopping,
 	.describe = fake_describe,
 };
@@ -136,7 +128,7 @@ START_TEST(read_sets_up_ro_and_reuses)
 	setup_policy(4, DM_CLIENT_REFERENCE, true, 0);
 	ck_assert_int_eq(touch(&tree, 0, 0, &ref), 0);
 	ck_assert(!ref.slot->writable);
-	ck_assert(!ref.host_write);
+	ck_assert(!ref.writable);
 	ck_assert_int_eq(fk.maps, 1);
 	ck_assert_int_eq(fk.maps_rw, 0);
 	ck_assert_int_eq(fk.reserves, 0);
@@ -160,7 +152,6 @@ START_TEST(write_upgrades_ro_in_place_once)
 	ck_assert_int_eq(touch(&tree, 3, DM_GET_WRITE, &r2), 0);
 	ck_assert_ptr_eq(r1.slot, r2.slot);
 	ck_assert(r2.writable);
-	ck_assert(r2.host_write);
 	ck_assert_uint_eq(win.stats.upgrades, 1);
 	ck_assert_int_eq(fk.reserves, 1);
 	ck_assert_int_eq(fk.last_map_slot, (int)r1.slot->id);
@@ -195,7 +186,8 @@ START_TEST(legacy_reads_set_up_rw)
 
 	setup_policy(4, DM_CLIENT_LEGACY, true, 0);
 	ck_assert_int_eq(touch(&tree, 0, 0, &ref), 0);
-	ck_assert(ref.host_write);
+	ck_assert(ref.writable);
+	ck_assert(fk.last_map_rw);
 	ck_assert_uint_eq(win.stats.setup_rw, 1);
 	ck_assert_uint_eq(win.stats.setup_ro, 0);
 	ck_assert_int_eq(fk.reserves, 1);
@@ -329,34 +321,52 @@ START_TEST(inject_stale_upgrade)
 {
 	struct dm_ref r1, w, r2;
 
-	setup_policy(4, DM_CLIENT_REFERENCE, true, DM_INJ_STALE_UPGRADE);
+	setup_policy(3, DM_CLIENT_REFERENCE, true, DM_INJ_STALE_UPGRADE);
 	ck_assert_int_eq(touch(&tree, 0, 0, &r1), 0);
 	ck_assert_int_eq(touch(&tree, 0, DM_GET_WRITE, &w), 0);
+	/* a second, RW setup of the range, not an upgrade */
 	ck_assert_ptr_ne(r1.slot, w.slot);
 	ck_assert(w.writable);
-	ck_assert_int_eq(fk.detaches, 1);
-	ck_assert_uint_eq(win.stats.upgrades, 1);
+	ck_assert(fk.last_map_rw);
+	ck_assert_int_eq(fk.reserves, 1);
+	ck_assert_uint_eq(win.stats.upgrades, 0);
+	ck_assert_uint_eq(win.stats.setup_rw, 1);
 	ck_assert_uint_eq(win.nmapped, 2);
-	/* reads still go to the old, detached slot */
+	ck_assert_uint_eq(win.nleaked, 1);
+	ck_assert(r1.slot->leaked);
+	/* reads use the new mapping (both are coherent on a real host) */
 	ck_assert_int_eq(touch(&tree, 0, 0, &r2), 0);
-	ck_assert_ptr_eq(r2.slot, r1.slot);
-	ck_assert(r2.slot->stale);
+	ck_assert_ptr_eq(r2.slot, w.slot);
+	/* the leaked slot is never reclaimed: 2 slots left for 3 ranges */
+	ck_assert_int_eq(touch(&tree2, 0, 0, NULL), 0);
+	ck_assert_int_eq(touch(&tree2, 1, 0, NULL), 0);
+	ck_assert_int_eq(touch(&tree2, 2, 0, NULL), 0);
+	ck_assert(r1.slot->leaked);
+	ck_assert_int_eq(r1.slot->state, DM_SLOT_MAPPED);
+	ck_assert_uint_eq(win.stats.reclaims, 2);
+	/* until the inode is forgotten */
+	dm_tree_release(&win, &tree);
+	ck_assert_uint_eq(win.nleaked, 0);
+	ck_assert_int_eq(r1.slot->state, DM_SLOT_FREE);
 	teardown();
-	ck_assert_uint_eq(win.stats.removemappings, 2);
 }
 END_TEST
 
-START_TEST(inject_read_allocates)
+START_TEST(inject_reserve_ro)
 {
 	struct dm_ref ref;
 
-	setup_policy(4, DM_CLIENT_REFERENCE, true, DM_INJ_READ_ALLOCATES);
+	/* the daemon reserves RO setups, even with reservation off */
+	setup_policy(4, DM_CLIENT_REFERENCE, false, DM_INJ_RESERVE_RO);
 	ck_assert_int_eq(touch(&tree, 0, 0, &ref), 0);
 	ck_assert_uint_eq(win.stats.setup_ro, 1);
 	ck_assert(!ref.slot->writable);
-	ck_assert(ref.host_write);
-	ck_assert(fk.last_map_rw);
-	ck_assert_int_eq(fk.reserves, 0);
+	ck_assert(!fk.last_map_rw);
+	ck_assert_int_eq(fk.reserves, 1);
+	/* and a full host fails the read early */
+	fk.reserve_err = -ENOSPC;
+	ck_assert_int_eq(touch(&tree, 1, 0, NULL), -ENOSPC);
+	ck_assert_uint_eq(win.stats.enospc_early, 1);
 	teardown();
 }
 END_TEST
@@ -517,11 +527,11 @@ START_TEST(inject_names)
 
 	ck_assert_int_eq(dm_inject_parse("stale-upgrade,no-upgrade", &mask,
 					 &bad), 0);
-	ck_assert_int_eq(dm_inject_parse("read-allocates", &mask, &bad), 0);
+	ck_assert_int_eq(dm_inject_parse("reserve-ro", &mask, &bad), 0);
 	ck_assert_uint_eq(mask, DM_INJ_STALE_UPGRADE | DM_INJ_NO_UPGRADE |
-			  DM_INJ_READ_ALLOCATES);
+			  DM_INJ_RESERVE_RO);
 	dm_inject_format(mask, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "no-upgrade,stale-upgrade,read-allocates");
+	ck_assert_str_eq(buf, "no-upgrade,stale-upgrade,reserve-ro");
 	ck_assert_int_eq(dm_inject_parse("no-reclaim,bogus", &mask, &bad),
 			 -EINVAL);
 	ck_assert_str_eq(bad, "bogus");
@@ -612,12 +622,12 @@ START_TEST(host_sigbus_becomes_eio)
 	hf.rw = true;
 	hf.path_fd = fd;
 	hf.ino = 1;
-	ck_assert_int_eq(dm_host_sigbus_init(), 0);
+	ck_assert_int_eq(dm_host_signals_init(), 0);
 	ck_assert_int_eq(dm_host_window_create(&h, 2), 0);
 	dm_host_backend(&be);
 	s.addr = h.base;
 	ck_assert_int_eq(be.map(&h, &s, &hf, 0, true), 0);
-	s.host_rw = true;
+	s.writable = true;
 	memset(buf, 'x', sizeof(buf));
 	ck_assert_int_eq(dm_host_touch(&h, &hf, s.addr, 0, 8192, true), 0);
 	ck_assert_uint_eq(stats.host_write_faults, 2);
@@ -630,6 +640,17 @@ START_TEST(host_sigbus_becomes_eio)
 	ck_assert_int_eq(ftruncate(fd, 0), 0);
 	ck_assert_int_eq(dm_host_copy(&h, s.addr, buf, 4096), -EIO);
 	ck_assert_uint_eq(stats.sigbus, 2);
+	ck_assert_int_eq(be.unmap(&h, &s), 0);
+	/* a store into a slot mapped read-only: SIGSEGV becomes -EFAULT */
+	ck_assert_int_eq(ftruncate(fd, 8192), 0);
+	ck_assert_int_eq(be.map(&h, &s, &hf, 0, false), 0);
+	ck_assert_int_eq(dm_host_copy(&h, s.addr, buf, 4096), -EFAULT);
+	ck_assert_uint_eq(stats.sigsegv, 1);
+	ck_assert_uint_eq(stats.sigbus, 2);
+	/* the stalled vCPU of --host-fault hang ends with the fs */
+	ck_assert_int_eq(dm_host_ro_store(&h, 0), -ENOTCONN);
+	ck_assert_uint_eq(stats.vcpu_stalls_total, 1);
+	ck_assert_uint_eq(stats.vcpu_stalls, 0);
 	ck_assert_int_eq(be.unmap(&h, &s), 0);
 	dm_host_window_destroy(&h);
 	close(fd);
@@ -656,7 +677,7 @@ static Suite *dmapfs_suite(void)
 	tc = tcase_create("inject");
 	tcase_add_test(tc, inject_no_upgrade);
 	tcase_add_test(tc, inject_stale_upgrade);
-	tcase_add_test(tc, inject_read_allocates);
+	tcase_add_test(tc, inject_reserve_ro);
 	tcase_add_test(tc, inject_no_reclaim);
 	tcase_add_test(tc, inject_reclaim_deadlock);
 	suite_add_tcase(s, tc);

@@ -12,10 +12,13 @@
 #     files, MAP_SHARED mmap (FUSE_DIRECT_IO_ALLOW_MMAP), SIGTERM unmounts,
 #     --open-mode cached;
 #  1. a read-only pass over a sparse file makes only RO dmaps and
-#     allocates nothing under reference, RW dmaps and blocks under legacy;
+#     allocates nothing under reference; RW dmaps under legacy, which
+#     fault like reads (no host write fault): blocks only when the daemon
+#     reserves every RW dmap;
 #  2. a write upgrades an RO dmap exactly once, in place; reset works;
 #  3. host full: reservation gives a prompt ENOSPC to pwrite (and to reads
-#     under legacy); with --host-reserve off the writer stalls (still
+#     under legacy); legacy without reservation reads a full host and
+#     allocates nothing; with --host-reserve off the writer stalls (still
 #     blocked after 2 s, vcpu_stalls 1) until the connection is aborted via
 #     fusectl, or until SIGTERM; --host-fault die kills dmapfs (135) and
 #     leaves ENOTCONN;
@@ -343,9 +346,21 @@ if start_dmapfs --client legacy; then
 	check "legacy: reading a sparse file works" read_all "$MNT/sparse"
 	check "legacy: 8 RW dmaps" ctl_is setup_rw 8
 	check "legacy: no RO dmap" ctl_is setup_ro 0
-	check "legacy: host allocated blocks for reads" \
+	check "legacy: every map line is rw" all_maps_are sparse rw
+	check "legacy: reads fault like reads" ctl_is host_write_faults 0
+	check "legacy: the daemon's reservations allocated blocks" \
 		has_blocks "$BACK/sparse"
 	check "legacy: deviations listed" ctl_is deviations client-legacy
+	stop_dmapfs
+fi
+rm -f "$BACK/sparse"
+
+if start_dmapfs --client legacy --host-reserve off; then
+	truncate -s 16M "$MNT/sparse"
+	check "pre-patch: reading a sparse file works" read_all "$MNT/sparse"
+	check "pre-patch: 8 RW dmaps" ctl_is setup_rw 8
+	check "pre-patch: reads fault like reads" ctl_is host_write_faults 0
+	check "pre-patch: host allocated nothing" no_blocks "$BACK/sparse"
 	stop_dmapfs
 fi
 rm -f "$BACK/sparse"
@@ -394,6 +409,22 @@ if start_dmapfs --client legacy; then
 	check "legacy + reserve: reads of a sparse file get ENOSPC" \
 		io_is "ERR ENOSPC" read "$MNT/full_r" 0 $((8 * MiB))
 	check "legacy + reserve: enospc_early counted" ctl_ge enospc_early 1
+	stop_dmapfs
+fi
+
+if start_dmapfs --client legacy --host-reserve off; then
+	check "pre-patch: reads of a sparse file on a full host work" \
+		io_is OK read "$MNT/full_r" 0 $((8 * MiB))
+	check "pre-patch: through RW dmaps" ctl_is setup_rw 4
+	check "pre-patch: no vCPU stall" ctl_is vcpu_stalls_total 0
+	check "pre-patch: the reads allocated nothing" no_blocks "$BACK/full_r"
+	stop_dmapfs
+fi
+
+if start_dmapfs --inject reserve-ro; then
+	check "reserve-ro: reads of a sparse file on a full host get ENOSPC" \
+		io_is "ERR ENOSPC" read "$MNT/full_r" 0 $((8 * MiB))
+	check "reserve-ro: no RW dmap was asked for" ctl_is setup_rw 0
 	stop_dmapfs
 fi
 
@@ -471,41 +502,69 @@ fi
 
 # ---- 5: injected bugs ----
 
+truncate -s 4M "$BACK/nu"
 if start_dmapfs --inject no-upgrade; then
-	truncate -s 4M "$MNT/nu"
 	io_is OK read "$MNT/nu" 0 4096
-	check "no-upgrade: the write reports success" \
-		io_is OK pwrite "$MNT/nu" 0 4096 0x77
-	check "no-upgrade: the data is lost (mount)" \
-		io_is MISMATCH check "$MNT/nu" 0 4096 0x77
-	check "no-upgrade: the data is lost (host)" \
-		io_is MISMATCH check "$BACK/nu" 0 4096 0x77
+	timeout 60 "$IO" pwrite "$MNT/nu" 0 4096 0x77 > "$W/writer.out" &
+	WRITER=$!
+	sleep 2
+	check "no-upgrade: the store into the RO slot stalls the writer" \
+		alive $WRITER
+	check "no-upgrade: the store faulted (SIGSEGV)" ctl_is sigsegv 1
+	check "no-upgrade: one vCPU stall in progress" ctl_is vcpu_stalls 1
 	check "no-upgrade: no upgrade counted" ctl_is upgrades 0
 	check "no-upgrade: listed as deviation" ctl_is inject no-upgrade
-	stop_dmapfs
+	check "no-upgrade: aborting the connection works" abort_conn "$CONN"
+	wait_exit $WRITER 10
+	check "no-upgrade: the writer ends after the abort" \
+		test "$WAIT_RC" != timeout
+	wait_exit "$PID" 10
+	PID=
+	umount -l "$MNT" 2>/dev/null
+fi
+check "no-upgrade: nothing reached the host" \
+	io_is MISMATCH check "$BACK/nu" 0 4096 0x77
+
+if start_dmapfs --inject no-upgrade --host-fault die; then
+	io_is OK read "$MNT/nu" 0 4096
+	check "no-upgrade, host-fault die: the writer gets an error" \
+		bash -c "io_is ERR pwrite '$MNT/nu' 0 4096 0x77"
+	wait_exit "$PID" 10
+	check "no-upgrade, host-fault die: dmapfs died with status 139 (SIGSEGV)" \
+		test "$WAIT_RC" = 139
+	PID=
+	umount -l "$MNT" 2>/dev/null
 fi
 rm -f "$BACK/nu"
 
 "$IO" pwrite "$BACK/su" 0 $((4 * MiB)) 0x41 > /dev/null
-if start_dmapfs --inject stale-upgrade; then
+if start_dmapfs --slots 4 --inject stale-upgrade; then
 	io_is OK check "$MNT/su" 0 4096 0x41
 	check "stale-upgrade: the write succeeds" \
 		io_is OK pwrite "$MNT/su" 0 4096 0x42
 	check "stale-upgrade: the host has the new data" \
 		io_is OK check "$BACK/su" 0 4096 0x42
-	check "stale-upgrade: reads through the mount are stale" \
-		io_is MISMATCH check "$MNT/su" 0 4096 0x42
-	check "stale-upgrade: one upgrade counted" ctl_is upgrades 1
+	check "stale-upgrade: reads see the new data (coherent)" \
+		io_is OK check "$MNT/su" 0 4096 0x42
+	check "stale-upgrade: a second, RW setup instead of an upgrade" \
+		bash -c "ctl_is setup_rw 1 && ctl_is upgrades 0"
+	check "stale-upgrade: the range has two mappings" \
+		bash -c "[ \$(ctl_maps su | grep -c '^map su 0 ') = 2 ]"
+	check "stale-upgrade: one slot leaked" ctl_is slots_leaked 1
+	io_is OK read "$MNT/rc" 0 $((20 * MiB)) >/dev/null
+	check "stale-upgrade: reclaim leaves the leaked slot mapped" \
+		bash -c "ctl_is slots_leaked 1 && [ \$(ctl_maps su | grep -c ' ro$') = 1 ]"
 	stop_dmapfs
 fi
 rm -f "$BACK/su"
 
-if start_dmapfs --inject read-allocates; then
+if start_dmapfs --inject reserve-ro; then
 	truncate -s 8M "$MNT/ra"
 	read_all "$MNT/ra"
-	check "read-allocates: counters say RO" \
+	check "reserve-ro: counters say RO" \
 		bash -c "ctl_is setup_ro 4 && ctl_is setup_rw 0 && all_maps_are ra ro"
-	check "read-allocates: the host allocated blocks" \
+	check "reserve-ro: reads fault like reads" ctl_is host_write_faults 0
+	check "reserve-ro: the host reserved blocks for reads" \
 		has_blocks "$BACK/ra"
 	stop_dmapfs
 fi
