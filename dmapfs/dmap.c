@@ -250,8 +250,40 @@ static void deadline_after(struct timespec *ts, unsigned int ms)
 	}
 }
 
+/*
+ * No slot for now: wait as upstream does (until a slot goes idle or free,
+ * or the requester is killed: -EINTR), or at most DM_BUSY_TIMEOUT_MS
+ * with busy-eagain. 0 to look again.
+ */
+static int busy_wait(struct dm_window *w, const struct dm_waiter *waiter,
+		     bool *waited, struct timespec *deadline)
+{
+	bool eagain = w->policy.inject & DM_INJ_BUSY_EAGAIN;
+	int err;
+
+	if (!*waited) {
+		*waited = true;
+		dm_stat_inc(w->stats.busy_waits);
+		if (eagain)
+			deadline_after(deadline, w->busy_timeout_ms);
+		if (waiter && waiter->prepare)
+			waiter->prepare(waiter->arg);
+	}
+	err = dm_window_wait(w, eagain ? deadline : NULL);
+	if (!err && waiter && waiter->gave_up(waiter->arg))
+		err = -EINTR;
+	return err;
+}
+
 int dm_get(struct dm_window *w, struct dm_tree *t, uint64_t idx,
 	   unsigned int flags, struct dm_ref *ref)
+{
+	return dm_get_wait(w, t, idx, flags, NULL, ref);
+}
+
+int dm_get_wait(struct dm_window *w, struct dm_tree *t, uint64_t idx,
+		unsigned int flags, const struct dm_waiter *waiter,
+		struct dm_ref *ref)
 {
 	bool write = flags & DM_GET_WRITE;
 	struct dm_slot *spare = NULL;
@@ -299,17 +331,18 @@ int dm_get(struct dm_window *w, struct dm_tree *t, uint64_t idx,
 			break;
 		}
 
-		/* a new dmap is needed: find a slot, then look again */
-		spare = dm_slot_take(w, &dropped, &err);
+		/*
+		 * A new dmap is needed: find a slot, then look again (the
+		 * lock may have been dropped). A stale upgrade keeps the
+		 * dmap it leaks from being reclaimed meanwhile.
+		 */
+		spare = dm_slot_take(w, t, e ? e->slot : NULL, &dropped,
+				     &err);
 		if (spare)
 			continue;
 		if (err != -EBUSY || (flags & DM_GET_NOWAIT))
 			break;
-		if (!waited) {
-			deadline_after(&deadline, w->busy_timeout_ms);
-			waited = true;
-		}
-		err = dm_window_wait(w, &deadline);
+		err = busy_wait(w, waiter, &waited, &deadline);
 		if (err)
 			break;
 	}

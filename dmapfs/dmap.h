@@ -37,6 +37,15 @@ struct dm_tree {
 #define DM_GET_WRITE	(1u << 0)	/* the request writes the range */
 #define DM_GET_NOWAIT	(1u << 1)	/* -EBUSY instead of waiting */
 
+/* Who waits for a busy window (a FUSE request), for dm_get_wait(). */
+struct dm_waiter {
+	/* called once, under the window lock, when the wait begins */
+	void (*prepare)(void *arg);
+	/* the requester gave up (interrupted and being killed): -EINTR */
+	bool (*gave_up)(void *arg);
+	void *arg;
+};
+
 struct dm_ref {
 	struct dm_slot *slot;
 	void *addr;		/* start of the 2 MiB slot */
@@ -55,10 +64,16 @@ void dm_tree_forget_slot(struct dm_tree *t, struct dm_slot *s);
 /*
  * Get a dmap for range @idx of @t for a read or a write, following the
  * client policy. On success @ref holds a reference: release it with
- * dm_put() after the data was copied. Errors: -ENOSPC (reservation),
- * -EAGAIN (window busy too long), -EBUSY (DM_GET_NOWAIT), -ENOMEM
- * (no-reclaim), -ENOTCONN (shutting down), or a backend error.
+ * dm_put() after the data was copied. When every slot is busy, wait as
+ * upstream's read/write path does: until a slot goes idle or free, or
+ * @waiter gave up (-EINTR). Errors: -ENOSPC (reservation), -EINTR,
+ * -EAGAIN (busy-eagain: window busy for DM_BUSY_TIMEOUT_MS), -EBUSY
+ * (DM_GET_NOWAIT), -ENOMEM (no-reclaim), -ENOTCONN (shutting down), or
+ * a backend error. dm_get(): no waiter.
  */
+int dm_get_wait(struct dm_window *w, struct dm_tree *t, uint64_t idx,
+		unsigned int flags, const struct dm_waiter *waiter,
+		struct dm_ref *ref);
 int dm_get(struct dm_window *w, struct dm_tree *t, uint64_t idx,
 	   unsigned int flags, struct dm_ref *ref);
 void dm_put(struct dm_window *w, struct dm_ref *ref);

@@ -2,8 +2,13 @@
 /*
  * window.h - the emulated DAX window: N slots of 2 MiB, a free list, an
  * LRU of idle mapped slots, reference counts of in-flight users, and
- * reclaim. This is pure bookkeeping: the actual mmap work is done by a
- * backend (host.c in dmapfs, a fake in the unit tests).
+ * reclaim as upstream fs/fuse/dax.c does it: a background worker frees
+ * DM_RECLAIM_CHUNK idle slots at a time (least recently used first)
+ * while fewer than DM_RECLAIM_THRESHOLD percent are free, and a request
+ * that finds no free slot reclaims one inline (an idle slot of its own
+ * inode first, else any idle one) or waits. This is pure bookkeeping:
+ * the actual mmap work is done by a backend (host.c in dmapfs, a fake
+ * in the unit tests).
  *
  * One mutex, w->lock, protects every slot and every per-inode dmap index
  * (dmap.h). It is never held while data is copied or a host fault is
@@ -25,8 +30,11 @@
 #define DM_RANGE_SHIFT	21
 #define DM_RANGE_SIZE	(1UL << DM_RANGE_SHIFT)
 
-/* How long a request waits for a busy slot before failing with EAGAIN. */
+/* busy-eagain: how long a request waits for a busy window, then EAGAIN */
 #define DM_BUSY_TIMEOUT_MS	5000
+/* upstream's FUSE_DAX_RECLAIM_THRESHOLD (percent) and _CHUNK */
+#define DM_RECLAIM_THRESHOLD	20
+#define DM_RECLAIM_CHUNK	10
 
 enum dm_slot_state {
 	DM_SLOT_FREE = 0,	/* on the free list, PROT_NONE */
@@ -87,7 +95,12 @@ struct dm_window {
 	struct dm_list free_list;
 	struct dm_list idle_list;	/* least recently used first */
 	struct dm_policy policy;
-	unsigned int busy_timeout_ms;
+	unsigned int busy_timeout_ms;	/* busy-eagain */
+	/* the background reclaim worker */
+	pthread_t worker;
+	pthread_cond_t worker_cond;	/* below the threshold: work */
+	bool worker_running;
+	bool worker_stop;
 	const struct dm_backend *be;
 	void *be_ctx;
 	struct dm_stats stats;
@@ -101,14 +114,23 @@ void dm_window_destroy(struct dm_window *w);
 /* --- used by dmap.c, with w->lock held --- */
 
 /*
- * Take a slot for a new dmap: a free one, else reclaim the least recently
- * used idle one. Returns a DM_SLOT_TAKEN slot, or NULL and *err:
+ * Take a slot for a new dmap of inode @t: a free one, else reclaim an
+ * idle one inline: the least recently used of @t's own, else the least
+ * recently used of all, never @keep (NULL: none). Returns a
+ * DM_SLOT_TAKEN slot, or NULL and *err:
  *   -EBUSY	every slot is in use by a request (the caller may wait)
  *   -ENOMEM	no free slot and reclaim is disabled (no-reclaim)
  *   -ENOTCONN	shutting down
  * Reclaim drops the lock around the msync/unmap; *dropped tells.
  */
-struct dm_slot *dm_slot_take(struct dm_window *w, bool *dropped, int *err);
+struct dm_slot *dm_slot_take(struct dm_window *w, struct dm_tree *t,
+			     struct dm_slot *keep, bool *dropped, int *err);
+/*
+ * One round of the background worker: when fewer than the threshold are
+ * free, reclaim up to DM_RECLAIM_CHUNK idle slots, least recently used
+ * first, and free them. Returns how many; drops the lock around unmaps.
+ */
+unsigned int dm_window_reclaim_chunk(struct dm_window *w);
 /* TAKEN -> FREE */
 void dm_slot_give_back(struct dm_window *w, struct dm_slot *s);
 /* TAKEN -> MAPPED for @t/@idx (refs stay 0, slot not on the LRU yet) */
@@ -124,11 +146,15 @@ void dm_slot_idle(struct dm_window *w, struct dm_slot *s);
  */
 void dm_slot_remove(struct dm_window *w, struct dm_slot *s);
 /*
- * Wait for a slot to become idle or free, at most until @deadline
- * (CLOCK_MONOTONIC). 0 to retry, -EAGAIN at the deadline, -ENOTCONN when
- * shutting down.
+ * Wait a little (at most 100 ms) for a slot to become idle or free, never
+ * after @deadline (CLOCK_MONOTONIC; NULL: none). 0 to look again,
+ * -EAGAIN at the deadline, -ENOTCONN when shutting down.
  */
 int dm_window_wait(struct dm_window *w, const struct timespec *deadline);
+
+/* The background reclaim worker (not with no-reclaim, reclaim-deadlock). */
+int dm_window_start_worker(struct dm_window *w);
+void dm_window_stop_worker(struct dm_window *w);
 
 /* --- the control file --- */
 

@@ -42,7 +42,11 @@
 	X(setup_rw, "RW SETUPMAPPINGs (not counting upgrades)")		\
 	X(upgrades, "RO dmaps upgraded to RW in place")			\
 	X(removemappings, "REMOVEMAPPINGs (reclaim, forget)")		\
-	X(reclaims, "slots reclaimed because the window was full")	\
+	X(reclaims, "slots reclaimed (inline + background)")		\
+	X(reclaims_inline, "reclaimed by a request that needed a slot")	\
+	X(reclaims_background, "reclaimed by the background worker")	\
+	X(busy_waits, "requests that waited for a busy window")	\
+	X(plain_writes, "extending writes served as plain writes")	\
 	X(enospc_early, "reservations that failed with ENOSPC")	\
 	X(vcpu_stalls_total, "vCPU stalls begun")			\
 	X(host_write_faults, "pages populated with write faults")	\
@@ -84,11 +88,13 @@
 	X(STALE_UPGRADE, "stale-upgrade",				\
 	  "a write into an RO dmap maps the range again RW elsewhere and leaks the RO slot") \
 	X(RECLAIM_DEADLOCK, "reclaim-deadlock",			\
-	  "a full window waits for a free slot holding the lock reclaim needs") \
+	  "below the reclaim threshold, wait for a free slot holding the lock reclaim needs") \
 	X(NO_RECLAIM, "no-reclaim",					\
-	  "a full window fails requests with ENOMEM")			\
+	  "nothing is reclaimed: a full window fails requests with ENOMEM") \
 	X(RESERVE_RO, "reserve-ro",					\
-	  "the daemon reserves RO setups too (ignores the mapping flags)")
+	  "the daemon reserves RO setups too (ignores the mapping flags)") \
+	X(BUSY_EAGAIN, "busy-eagain",					\
+	  "a request waits at most 5 s for a busy window, then EAGAIN")
 
 /* --- the text, written and read (lib/dt_dmapctl.c) --- */
 

@@ -220,11 +220,85 @@ START_TEST(reclaim_takes_least_recently_used)
 }
 END_TEST
 
+START_TEST(reclaim_prefers_own_inode)
+{
+	struct dm_tree t3;
+
+	setup_policy(3, DM_CLIENT_REFERENCE, true, 0);
+	dm_tree_init(&t3, "third");
+	ck_assert_int_eq(touch(&tree2, 0, 0, NULL), 0);	/* LRU */
+	ck_assert_int_eq(touch(&tree, 0, 0, NULL), 0);
+	ck_assert_int_eq(touch(&tree2, 1, 0, NULL), 0);
+	/* inline reclaim takes the inode's own idle range first */
+	ck_assert_int_eq(touch(&tree, 1, 0, NULL), 0);
+	ck_assert_ptr_null(dm_tree_find(&tree, 0));
+	ck_assert_ptr_nonnull(dm_tree_find(&tree2, 0));
+	ck_assert_uint_eq(win.stats.reclaims_inline, 1);
+	ck_assert_uint_eq(win.stats.reclaims, 1);
+	/* an inode with no idle range of its own takes the LRU one */
+	ck_assert_int_eq(touch(&t3, 5, 0, NULL), 0);
+	ck_assert_ptr_null(dm_tree_find(&tree2, 0));
+	ck_assert_ptr_nonnull(dm_tree_find(&tree2, 1));
+	ck_assert_ptr_nonnull(dm_tree_find(&tree, 1));
+	ck_assert_uint_eq(win.stats.reclaims_inline, 2);
+	dm_tree_release(&win, &t3);
+	teardown();
+}
+END_TEST
+
+START_TEST(background_reclaim_chunk)
+{
+	struct dm_ref busy;
+	uint64_t i;
+
+	setup_policy(20, DM_CLIENT_REFERENCE, true, 0);
+	/* 16 of 20 used: 20 % free, not below the threshold */
+	for (i = 0; i < 16; i++)
+		ck_assert_int_eq(touch(&tree, i, 0, NULL), 0);
+	pthread_mutex_lock(&win.lock);
+	ck_assert_uint_eq(dm_window_reclaim_chunk(&win), 0);
+	pthread_mutex_unlock(&win.lock);
+	/* 17 used, one of them busy: 10 idle ones go, oldest first */
+	ck_assert_int_eq(dm_get(&win, &tree, 16, 0, &busy), 0);
+	pthread_mutex_lock(&win.lock);
+	ck_assert_uint_eq(dm_window_reclaim_chunk(&win), 10);
+	pthread_mutex_unlock(&win.lock);
+	ck_assert_uint_eq(win.nfree, 13);
+	ck_assert_uint_eq(win.stats.reclaims_background, 10);
+	ck_assert_uint_eq(win.stats.reclaims_inline, 0);
+	ck_assert_ptr_null(dm_tree_find(&tree, 9));
+	ck_assert_ptr_nonnull(dm_tree_find(&tree, 10));
+	ck_assert_ptr_nonnull(dm_tree_find(&tree, 16));
+	dm_put(&win, &busy);
+	teardown();
+}
+END_TEST
+
+START_TEST(background_worker_runs)
+{
+	uint64_t i;
+	int n;
+
+	setup_policy(10, DM_CLIENT_REFERENCE, true, 0);
+	ck_assert_int_eq(dm_window_start_worker(&win), 0);
+	/* 9 of 10 used: below 20 % free, the worker frees idle ones */
+	for (i = 0; i < 9; i++)
+		ck_assert_int_eq(touch(&tree, i, 0, NULL), 0);
+	for (n = 0; n < 200 && !dm_stat_get(win.stats.reclaims_background);
+	     n++)
+		usleep(10 * 1000);
+	ck_assert_uint_gt(dm_stat_get(win.stats.reclaims_background), 0);
+	dm_window_stop_worker(&win);
+	ck_assert_uint_ge(win.nfree, 2);
+	teardown();
+}
+END_TEST
+
 START_TEST(busy_window_waits_bounded)
 {
 	struct dm_ref a, b, c;
 
-	setup_policy(2, DM_CLIENT_REFERENCE, true, 0);
+	setup_policy(2, DM_CLIENT_REFERENCE, true, DM_INJ_BUSY_EAGAIN);
 	ck_assert_int_eq(dm_get(&win, &tree, 0, 0, &a), 0);
 	ck_assert_int_eq(dm_get(&win, &tree, 1, 0, &b), 0);
 	ck_assert_uint_eq(win.nbusy, 2);
@@ -261,7 +335,41 @@ START_TEST(busy_window_wakes_on_put)
 	ck_assert_int_eq(dm_get(&win, &tree, 2, 0, &c), 0);
 	pthread_join(th, NULL);
 	ck_assert_ptr_eq(c.slot, &win.slots[0]);
+	ck_assert_uint_eq(win.stats.busy_waits, 1);
 	dm_put(&win, &c);
+	dm_put(&win, &b);
+	teardown();
+}
+END_TEST
+
+static int prepared;
+static int gave_up_after;
+
+static void count_prepare(void *arg)
+{
+	prepared++;
+}
+
+static bool gives_up(void *arg)
+{
+	return --gave_up_after <= 0;
+}
+
+START_TEST(busy_window_waits_until_given_up)
+{
+	struct dm_waiter wt = { count_prepare, gives_up, NULL };
+	struct dm_ref a, b, c;
+
+	/* no deadline by default: only the waiter ends the wait */
+	setup_policy(2, DM_CLIENT_REFERENCE, true, 0);
+	ck_assert_int_eq(dm_get(&win, &tree, 0, 0, &a), 0);
+	ck_assert_int_eq(dm_get(&win, &tree, 1, 0, &b), 0);
+	prepared = 0;
+	gave_up_after = 3;
+	ck_assert_int_eq(dm_get_wait(&win, &tree, 2, 0, &wt, &c), -EINTR);
+	ck_assert_int_eq(prepared, 1);
+	ck_assert_int_le(gave_up_after, 0);
+	dm_put(&win, &a);
 	dm_put(&win, &b);
 	teardown();
 }
@@ -667,8 +775,12 @@ static Suite *dmapfs_suite(void)
 	tcase_add_test(tc, write_miss_sets_up_rw);
 	tcase_add_test(tc, legacy_reads_set_up_rw);
 	tcase_add_test(tc, reclaim_takes_least_recently_used);
+	tcase_add_test(tc, reclaim_prefers_own_inode);
+	tcase_add_test(tc, background_reclaim_chunk);
+	tcase_add_test(tc, background_worker_runs);
 	tcase_add_test(tc, busy_window_waits_bounded);
 	tcase_add_test(tc, busy_window_wakes_on_put);
+	tcase_add_test(tc, busy_window_waits_until_given_up);
 	tcase_add_test(tc, reservation_failure_is_early_enospc);
 	tcase_add_test(tc, reservation_off_never_reserves);
 	tcase_add_test(tc, release_frees_and_orphans);

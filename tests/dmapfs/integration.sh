@@ -22,7 +22,11 @@
 #     blocked after 2 s, vcpu_stalls 1) until the connection is aborted via
 #     fusectl, or until SIGTERM; --host-fault die kills dmapfs (135) and
 #     leaves ENOTCONN;
-#  4. --slots 4 and 10 ranges: reclaim, data intact;
+#     extending writes bypass the window (clean ENOSPC, no stall); a
+#     window whose slots are all held waits (a killed reader's wait ends)
+#     or, with busy-eagain, fails with EAGAIN after 5 s;
+#  4. --slots 4 and 10 ranges: reclaim, data intact; --slots 10: the
+#     background worker keeps more than 20 % free;
 #  5. every --inject bug shows its deviation.
 #
 # Output is TAP-like: "ok N - what" / "not ok N - what".
@@ -388,7 +392,7 @@ rm -f "$BACK/up"
 
 # ---- 3: a full host ----
 
-truncate -s 8M "$BACK/full_w" "$BACK/full_r"
+truncate -s 8M "$BACK/full_w" "$BACK/full_w2" "$BACK/full_r"
 fill_host
 echo "# host full: $(df -h --output=avail "$FS" | tail -n 1) available"
 
@@ -475,8 +479,63 @@ if start_dmapfs --host-reserve off --host-fault die; then
 		bash -c "stat '$MNT/full_w' 2>&1 | grep -q 'not connected'"
 	umount -l "$MNT" 2>/dev/null
 fi
+
+# extending writes bypass the window (a plain FUSE_WRITE upstream)
+if start_dmapfs --host-reserve off; then
+	check "extending write on a full host: a clean ENOSPC" \
+		io_is "ERR ENOSPC" pwrite "$MNT/full_w" $((8 * MiB)) $MiB 0x12
+	check "extending write: no dmap, no stall" \
+		bash -c "ctl_is setup_rw 0 && ctl_is vcpu_stalls_total 0"
+	check "extending write: served as a plain write" ctl_ge plain_writes 1
+	stop_dmapfs
+fi
+
+# a busy window: two writers stalled in both slots hold them for good
+if start_dmapfs --slots 2 --host-reserve off; then
+	# two files: direct writes to one inode are serialized
+	for f in full_w full_w2; do
+		timeout 60 "$IO" pwrite "$MNT/$f" 0 4096 0x13 > /dev/null &
+	done
+	sleep 1
+	check "busy window: both slots held by stalled writers" \
+		bash -c "ctl_is vcpu_stalls 2 && ctl_is slots_busy 2"
+	timeout 60 "$IO" read "$MNT/full_r" 0 4096 > "$W/reader.out" &
+	READER=$!
+	sleep 6
+	check "busy window: a reader waits (no EAGAIN after 5 s)" \
+		alive $READER
+	check "busy window: one request waiting" ctl_is busy_waits 1
+	kill -KILL $READER
+	wait_exit $READER 5
+	check "busy window: a killed reader's wait ends at once" \
+		test "$WAIT_RC" != timeout
+	abort_conn "$CONN"
+	wait_exit "$PID" 10
+	PID=
+	umount -l "$MNT" 2>/dev/null
+	wait
+fi
+
+if start_dmapfs --slots 2 --host-reserve off --inject busy-eagain; then
+	# two files: direct writes to one inode are serialized
+	for f in full_w full_w2; do
+		timeout 60 "$IO" pwrite "$MNT/$f" 0 4096 0x13 > /dev/null &
+	done
+	sleep 1
+	t0=$(date +%s)
+	check "busy-eagain: a reader of a busy window gets EAGAIN" \
+		io_is "ERR EAGAIN" read "$MNT/full_r" 0 4096
+	t1=$(date +%s)
+	check "busy-eagain: after about 5 s" \
+		test $((t1 - t0)) -ge 4 -a $((t1 - t0)) -le 8
+	abort_conn "$CONN"
+	wait_exit "$PID" 10
+	PID=
+	umount -l "$MNT" 2>/dev/null
+	wait
+fi
 unfill_host
-rm -f "$BACK/full_w" "$BACK/full_r"
+rm -f "$BACK/full_w" "$BACK/full_w2" "$BACK/full_r"
 
 # ---- 4: window reclaim ----
 
@@ -494,9 +553,22 @@ if start_dmapfs --slots 4; then
 	check "slots 4: 10 ranges read back correctly" test $okdata = 1
 	check "slots 4: the window reclaimed" ctl_ge reclaims 6
 	check "slots 4: removemappings counted" ctl_ge removemappings 6
-	check "slots 4: at most 4 dmaps mapped" ctl_is slots_mapped 4
+	check "slots 4: at most 4 dmaps mapped" \
+		bash -c "[ \$(ctl slots_mapped) -le 4 ]"
+	check "slots 4: reclaims counted inline or in the background" \
+		bash -c "[ \$((\$(ctl reclaims_inline) + \$(ctl reclaims_background))) = \$(ctl reclaims) ]"
 	check "slots 4: whole file compares equal" \
 		timeout 60 cmp "$MNT/rc" "$BACK/rc"
+	stop_dmapfs
+fi
+
+# the background worker frees ranges below 20 % free (10 at a time)
+if start_dmapfs --slots 10; then
+	io_is OK read "$MNT/rc" 0 $((9 * 2 * MiB)) >/dev/null
+	sleep 0.5
+	check "slots 10: the background worker reclaimed" \
+		ctl_ge reclaims_background 1
+	check "slots 10: and left more than 20 % free" ctl_ge slots_free 3
 	stop_dmapfs
 fi
 
