@@ -38,6 +38,12 @@ char *dm_ctl_format(const struct dm_ctl_conf *conf,
 	word(c.mmap_shared, sizeof(c.mmap_shared),
 	     conf->mmap_shared > 0 ? "yes" :
 	     conf->mmap_shared == 0 ? "no" : "unknown");
+	/*
+	 * A MAP_SHARED mmap of a FUSE file goes through the kernel page
+	 * cache (FUSE READ/WRITE on faults and writeback), never through
+	 * the window: it pins no slot, its faults never set up a dmap.
+	 */
+	word(c.dax_mmap, sizeof(c.dax_mmap), "no");
 	c.slot_size = DM_RANGE_SIZE;
 	c.slots_total = snap->slots_total;
 	c.slots_free = snap->slots_free;

@@ -11,6 +11,12 @@
  * parse by key (keys may be added before the map lines).
  *
  * The tables are X-macros: define X, expand the table, undefine X.
+ *
+ * Capabilities: a key saying what the emulation cannot do, so that the
+ * runner can tell cases (enum dt_feature) rather than let them pass on
+ * something they did not measure. dax_mmap: a MAP_SHARED mmap of a file
+ * on the mount faults through the DAX window as on a real DAX mount
+ * (dmapfs: no, its mmaps go through the kernel page cache).
  */
 #ifndef DT_DMAPCTL_H
 #define DT_DMAPCTL_H
@@ -77,7 +83,8 @@
 	X(inject, 160, "comma list of injected bugs, or none")		\
 	X(deviations, 224, "every deviation from the reference stack")	\
 	X(open_mode, 8, "direct|cached")				\
-	X(mmap_shared, 8, "yes|no|unknown: MAP_SHARED mmap works")
+	X(mmap_shared, 8, "yes|no|unknown: MAP_SHARED mmap works")	\
+	X(dax_mmap, 8, "yes|no: MAP_SHARED mmaps fault through the window")
 
 /*
  * Injectable bugs: X(ID, name, deviation). dmapfs --inject NAME.

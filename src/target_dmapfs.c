@@ -391,6 +391,8 @@ static int dmapfs_setup(struct dt_target *t, const struct dt_opts *o,
 	snprintf(t->root, sizeof(t->root), "%s", p->mnt);
 	t->features = DT_FEAT_FUSE | DT_FEAT_DAX | DT_FEAT_COUNTERS |
 		      DT_FEAT_SIZE_LIMITED | DT_FEAT_FILL;
+	/* dmapfs declares what it cannot emulate: DAX mmap */
+	t->features |= target_dax_mmap(p->mnt, true, true);
 	env_probe(&env, p->mnt);
 	t->env_json = env_json(&env);
 	return 0;
@@ -495,6 +497,8 @@ static char *dmapfs_describe(struct dt_target *t)
 		json_object_array_add(a, json_object_new_string(o->injects[i]));
 	json_object_object_add(j, "inject", a);
 	json_object_object_add(j, "log", json_object_new_string(p->log));
+	json_object_object_add(j, "dax_mmap", json_object_new_boolean(
+				       t->features & DT_FEAT_DAX_MMAP));
 	s = xstrdup(json_object_to_json_string(j));
 	json_object_put(j);
 	return s;

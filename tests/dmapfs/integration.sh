@@ -298,6 +298,8 @@ if start_dmapfs; then
 	check "control file is readable" ctl_is version 1
 	check "control file names the fusectl connection" \
 		ctl_is fuse_conn "$CONN"
+	check "control file declares that mmap is not DAX" \
+		ctl_is dax_mmap no
 	check "control file is not listed by readdir" \
 		bash -c "! ls -a '$MNT' | grep -qx .dmapfs"
 	echo hello > "$MNT/hello"
