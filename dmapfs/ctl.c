@@ -29,11 +29,21 @@ char *dm_ctl_format(const struct dm_ctl_conf *conf,
 	c.version = DT_CTL_VERSION;
 	word(c.client, sizeof(c.client), dm_client_name(p->client));
 	word(c.host_reserve, sizeof(c.host_reserve),
-	     p->host_reserve ? "on" : "off");
+	     !p->host_reserve ? "off" :
+	     conf->reserve_unsupported ? "unsupported" : "on");
 	word(c.host_fault, sizeof(c.host_fault),
 	     dm_host_fault_name(p->host_fault));
 	dm_inject_format(p->inject, c.inject, sizeof(c.inject));
 	dm_deviations_format(p, c.deviations, sizeof(c.deviations));
+	/* asked for, but the host cannot: a deviation like reserve off */
+	if (p->host_reserve && conf->reserve_unsupported) {
+		size_t n = strlen(c.deviations);
+
+		if (!strcmp(c.deviations, "none"))
+			n = 0;
+		snprintf(c.deviations + n, sizeof(c.deviations) - n, "%s%s",
+			 n ? "," : "", "host-reserve-unsupported");
+	}
 	word(c.open_mode, sizeof(c.open_mode), conf->open_mode);
 	word(c.mmap_shared, sizeof(c.mmap_shared),
 	     conf->mmap_shared > 0 ? "yes" :

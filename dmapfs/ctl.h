@@ -18,6 +18,7 @@ struct dm_ctl_conf {
 	const char *open_mode;		/* "direct" or "cached" */
 	int mmap_shared;		/* 1 yes, 0 no, -1 not known yet */
 	unsigned int conn_id;		/* fusectl connection, 0 unknown */
+	bool reserve_unsupported;	/* fallocate got EOPNOTSUPP */
 };
 
 enum dm_ctl_cmd {

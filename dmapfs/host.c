@@ -83,21 +83,21 @@ static int make_none(void *addr)
 
 static int host_reserve(void *ctx, void *file, uint64_t idx)
 {
+	struct dm_host *h = ctx;
 	struct dm_hostfile *hf = file;
-	static bool warned;
 
 	if (!hf->rw)
 		return -EACCES;
 	if (!fallocate(hf->fd, FALLOC_FL_KEEP_SIZE,
 		       (off_t)(idx << DM_RANGE_SHIFT), DM_RANGE_SIZE))
 		return 0;
-	if (errno == EOPNOTSUPP) {
-		if (!warned)
-			dm_log("backing fs cannot fallocate: no reservation");
-		warned = true;
-		return 0;
-	}
-	return -errno;
+	if (errno != EOPNOTSUPP)
+		return -errno;
+	/* the stack runs without the daemon half: say so, once */
+	if (!__atomic_exchange_n(&h->reserve_unsupported, true,
+				 __ATOMIC_RELAXED))
+		dm_log("backing fs cannot fallocate: no reservation (control file: host_reserve unsupported)");
+	return 0;
 }
 
 /*

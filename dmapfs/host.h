@@ -34,6 +34,8 @@ struct dm_host {
 	void *stop_arg;
 	unsigned int stall_nap_ms;
 	const char *root_path;	/* realpath of BACKING_DIR */
+	/* a reservation got EOPNOTSUPP: nothing is really reserved */
+	bool reserve_unsupported;
 };
 
 int dm_host_window_create(struct dm_host *h, unsigned int nslots);

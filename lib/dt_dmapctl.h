@@ -78,7 +78,7 @@
  */
 #define DT_CTL_WORDS(X)							\
 	X(client, 16, "reference|legacy")				\
-	X(host_reserve, 16, "on|off")			\
+	X(host_reserve, 16, "on|off|unsupported (fallocate EOPNOTSUPP)") \
 	X(host_fault, 8, "hang|die")					\
 	X(inject, 160, "comma list of injected bugs, or none")		\
 	X(deviations, 224, "every deviation from the reference stack")	\

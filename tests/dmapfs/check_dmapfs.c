@@ -586,6 +586,21 @@ START_TEST(ctl_text_and_reset)
 	ck_assert_ptr_nonnull(strstr(text, "\nsetup_rw 2\n"));
 	free(text);
 
+	/* a host that cannot reserve is not the reference stack */
+	conf.reserve_unsupported = true;
+	win.policy.host_reserve = true;
+	win.policy.inject = 0;
+	win.policy.client = DM_CLIENT_REFERENCE;
+	dm_window_snapshot(&win, &snap, 1000);
+	text = dm_ctl_format(&conf, &snap, &len);
+	dm_snapshot_free(&snap);
+	ck_assert_int_eq(dt_ctl_parse(text, &c), 0);
+	ck_assert_str_eq(c.host_reserve, "unsupported");
+	ck_assert_str_eq(c.deviations, "host-reserve-unsupported");
+	dt_ctl_free(&c);
+	free(text);
+	win.policy.host_reserve = false;
+
 	dm_window_reset_stats(&win);
 	dm_window_snapshot(&win, &snap, 1000);
 	ck_assert_uint_eq(snap.stats.setup_rw, 0);
