@@ -361,9 +361,9 @@ static int stall(struct dm_host *h, struct dm_hostfile *hf, void *addr,
 	int err;
 
 	if (h->fault == DM_FAULT_DIE) {
-		dm_log("host %s fault failed at file offset %llu (%s): the VMM dies of SIGBUS (--host-fault die, exit status %d)",
+		dm_log("host %s fault failed at file offset %llu (%s): the VMM dies of SIGBUS",
 		       write ? "write" : "read", (unsigned long long)foff,
-		       strerror(-first), DT_CTL_EXIT_SIGBUS);
+		       strerror(-first));
 		_exit(DT_CTL_EXIT_SIGBUS);
 	}
 	stall_begin(h);
@@ -391,8 +391,8 @@ static int stall(struct dm_host *h, struct dm_hostfile *hf, void *addr,
 int dm_host_ro_store(struct dm_host *h, uint64_t foff)
 {
 	if (h->fault == DM_FAULT_DIE) {
-		dm_log("store into a window slot mapped read-only at file offset %llu: the VMM dies of SIGSEGV (--host-fault die, exit status %d)",
-		       (unsigned long long)foff, DT_CTL_EXIT_SIGSEGV);
+		dm_log("store into a read-only window slot at file offset %llu: the VMM dies of SIGSEGV",
+		       (unsigned long long)foff);
 		_exit(DT_CTL_EXIT_SIGSEGV);
 	}
 	stall_begin(h);

@@ -28,7 +28,7 @@
 #include <stdio.h>
 
 #define DT_CTL_NAME		".dmapfs"
-#define DT_CTL_VERSION		1
+#define DT_CTL_VERSION		2
 #define DT_CTL_CMD_RESET	"reset"
 
 /*

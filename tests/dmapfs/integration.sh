@@ -295,7 +295,7 @@ echo "# host fs: $LOOP on $FS, dmapfs $DMAPFS"
 # ---- 0: basics ----
 
 if start_dmapfs; then
-	check "control file is readable" ctl_is version 1
+	check "control file is readable" ctl_is version 2
 	check "control file names the fusectl connection" \
 		ctl_is fuse_conn "$CONN"
 	check "control file declares that mmap is not DAX" \
