@@ -54,7 +54,7 @@ columns=(truncate-od/native truncate-od/native-full truncate-od/literal-full
 # configuration must PASS every column; other cells are shown, not judged.
 declare -A expect=(
 	["pre-patch truncate-od/native-full"]="FAIL:*read-write mapping*"
-	["pre-patch ro-mapping"]=FAIL
+	["pre-patch ro-mapping"]="FAIL:*read-write mapping*"
 	["pre-patch pwrite-enospc/native"]=HANG
 	["legacy truncate-od/native-full"]=FAIL
 	["legacy ro-mapping"]=FAIL

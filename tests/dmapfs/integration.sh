@@ -186,6 +186,29 @@ wait_exit() {
 	return 0
 }
 
+# blocked_io OUT ARGS...: dmapfs_io ARGS in the background (it is
+# expected to block), its output in OUT; sets BLOCKED to its pid
+blocked_io() {
+	local out=$1
+
+	shift
+	timeout 60 "$IO" "$@" > "$out" &
+	BLOCKED=$!
+}
+
+# abort_ends LABEL: abort the connection; the blocked request and dmapfs
+# must end (dmapfs with status 0), and the mount goes
+abort_ends() {
+	check "$1: aborting the connection works" abort_conn "$CONN"
+	wait_exit "$BLOCKED" 10
+	check "$1: the blocked request ends after the abort" \
+		test "$WAIT_RC" != timeout
+	wait_exit "$PID" 10
+	check "$1: dmapfs exits after the abort" test "$WAIT_RC" = 0
+	PID=
+	umount -l "$MNT" 2>/dev/null
+}
+
 ctl() {
 	timeout 10 awk -v k="$1" '$1 == k { print $2 }' "$MNT/.dmapfs"
 }
@@ -435,22 +458,13 @@ if start_dmapfs --inject reserve-ro; then
 fi
 
 if start_dmapfs --host-reserve off; then
-	timeout 60 "$IO" pwrite "$MNT/full_w" 0 4096 0x11 > "$W/writer.out" &
-	WRITER=$!
+	blocked_io "$W/writer.out" pwrite "$MNT/full_w" 0 4096 0x11
 	sleep 2
 	check "reserve off: the writer is still blocked after 2 s" \
-		alive $WRITER
+		alive $BLOCKED
 	check "reserve off: one vCPU stall in progress" ctl_is vcpu_stalls 1
-	check "reserve off: aborting the connection works" abort_conn "$CONN"
-	wait_exit $WRITER 10
-	check "reserve off: the writer ends after the abort" \
-		test "$WAIT_RC" != timeout
+	abort_ends "reserve off"
 	echo "# writer: $(cat "$W/writer.out")"
-	wait_exit "$PID" 10
-	check "reserve off: dmapfs exits after the abort" \
-		test "$WAIT_RC" = 0
-	PID=
-	umount -l "$MNT" 2>/dev/null
 fi
 
 if start_dmapfs --host-reserve off; then
@@ -579,22 +593,15 @@ fi
 truncate -s 4M "$BACK/nu"
 if start_dmapfs --inject no-upgrade; then
 	io_is OK read "$MNT/nu" 0 4096
-	timeout 60 "$IO" pwrite "$MNT/nu" 0 4096 0x77 > "$W/writer.out" &
-	WRITER=$!
+	blocked_io "$W/writer.out" pwrite "$MNT/nu" 0 4096 0x77
 	sleep 2
 	check "no-upgrade: the store into the RO slot stalls the writer" \
-		alive $WRITER
+		alive $BLOCKED
 	check "no-upgrade: the store faulted (SIGSEGV)" ctl_is sigsegv 1
 	check "no-upgrade: one vCPU stall in progress" ctl_is vcpu_stalls 1
 	check "no-upgrade: no upgrade counted" ctl_is upgrades 0
 	check "no-upgrade: listed as deviation" ctl_is inject no-upgrade
-	check "no-upgrade: aborting the connection works" abort_conn "$CONN"
-	wait_exit $WRITER 10
-	check "no-upgrade: the writer ends after the abort" \
-		test "$WAIT_RC" != timeout
-	wait_exit "$PID" 10
-	PID=
-	umount -l "$MNT" 2>/dev/null
+	abort_ends "no-upgrade"
 fi
 check "no-upgrade: nothing reached the host" \
 	io_is MISMATCH check "$BACK/nu" 0 4096 0x77
@@ -652,23 +659,13 @@ if start_dmapfs --slots 4 --inject no-reclaim; then
 fi
 
 if start_dmapfs --slots 4 --inject reclaim-deadlock; then
-	timeout 60 "$IO" read "$MNT/rc" 0 $((20 * MiB)) > "$W/reader.out" &
-	READER=$!
+	blocked_io "$W/reader.out" read "$MNT/rc" 0 $((20 * MiB))
 	sleep 2
 	check "reclaim-deadlock: the reader is blocked after 2 s" \
-		alive $READER
+		alive $BLOCKED
 	check "reclaim-deadlock: the window lock is held" \
 		ctl_is window_locked 1
-	check "reclaim-deadlock: aborting the connection works" \
-		abort_conn "$CONN"
-	wait_exit $READER 10
-	check "reclaim-deadlock: the reader ends after the abort" \
-		test "$WAIT_RC" != timeout
-	wait_exit "$PID" 10
-	check "reclaim-deadlock: dmapfs exits after the abort" \
-		test "$WAIT_RC" = 0
-	PID=
-	umount -l "$MNT" 2>/dev/null
+	abort_ends "reclaim-deadlock"
 fi
 rm -f "$BACK/rc"
 
