@@ -5,19 +5,22 @@
 #
 #   bench.sh [--quick] [--passes N] [--only LIST] [--results DIR]
 #
-# LIST is a comma list of: seqread, engines, truncate-od, hang, runner
-# (default: all of them, in that order).
+# LIST is a comma list of: seqread, seqread-written, engines, truncate-od,
+# hang, runner (default: all of them, in that order).
 #
 #   seqread      sequential read of a sparse file through dmapfs, through
 #                libfuse's passthrough_ll example (built here, cache=never)
 #                and from the host file directly; 1 MiB requests, 1 and 4
 #                readers
+#   seqread-written  the same on a written file (data, not holes) in the
+#                host page cache: dmapfs vs passthrough_ll vs the host
+#                page cache
 #   engines      dmaptest's native read engine (lib/libdt.a through
 #                bench/dt_readbench) vs fio psync, fio io_uring, dd, od -x
 #                on the same dmapfs file
 #   truncate-od  dmaptest run truncate-od/native at its full size (100G)
-#   hang         HANG latency: meta-no-progress, and dmapfs legacy without
-#                host reservation on a full host (truncate-od/native-full)
+#   hang         HANG latency: meta-no-progress, and dmapfs without host
+#                reservation on a full host (pwrite-enospc/native)
 #   runner       runner overhead per case (meta-pass -i 50 --target dir)
 #                and `dmaptest run all` on the default target
 #
@@ -28,7 +31,8 @@
 # in a private mount namespace and is torn down on every path.
 #
 # Environment: top_srcdir, top_builddir (set by make); BENCH_SIZE (seqread
-# and engines file, default 8G; od -x reads all of it once), BENCH_TOD_SIZE
+# and engines file, default 8G; od -x reads all of it once),
+# BENCH_WRITTEN_SIZE (seqread-written file, default 2G), BENCH_TOD_SIZE
 # (truncate-od size, default: the case's own, 100G), BENCH_HANG_TMUL (0.1:
 # --timeout-mul of the dmapfs hang run), BENCH_META_ITER (50).
 set -u
@@ -39,7 +43,7 @@ export top_srcdir top_builddir
 
 QUICK=0
 PASSES=3
-ONLY=seqread,engines,truncate-od,hang,runner
+ONLY=seqread,seqread-written,engines,truncate-od,hang,runner
 RESULTS=${BENCH_RESULTS:-$top_srcdir/bench/results}
 
 usage() {
@@ -61,7 +65,7 @@ done
 [[ $PASSES =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --passes N" >&2; exit 2; }
 for b in ${ONLY//,/ }; do
 	case $b in
-	seqread|engines|truncate-od|hang|runner) ;;
+	seqread|seqread-written|engines|truncate-od|hang|runner) ;;
 	*) echo "bench.sh: unknown benchmark '$b'" >&2; exit 2 ;;
 	esac
 done
@@ -98,10 +102,12 @@ done
 
 if ((QUICK)); then
 	SIZE=$(to_bytes "${BENCH_SIZE:-1G}")
+	WSIZE=$(to_bytes "${BENCH_WRITTEN_SIZE:-512M}")
 	TOD_SIZE=${BENCH_TOD_SIZE:-4G}
 	META_ITER=${BENCH_META_ITER:-10}
 else
 	SIZE=$(to_bytes "${BENCH_SIZE:-8G}")
+	WSIZE=$(to_bytes "${BENCH_WRITTEN_SIZE:-2G}")
 	TOD_SIZE=${BENCH_TOD_SIZE:-}
 	META_ITER=${BENCH_META_ITER:-50}
 fi
@@ -132,7 +138,7 @@ goal() {
 
 write_results() {
 	local json name sep='' bj='' gj='' g
-	for name in seqread engines truncate-od hang runner; do
+	for name in seqread seqread-written engines truncate-od hang runner; do
 		[[ ${R_JSON[$name]+x} ]] || continue
 		bj+="$sep    $(json_str "$name"): ${R_JSON[$name]}"
 		sep=$',\n'
@@ -156,7 +162,7 @@ write_results() {
 		machine_md
 		printf '\n## Goals\n\n| goal | target | measured | |\n|---|---|---|---|\n'
 		((${#G_MD[@]})) && printf '%s\n' "${G_MD[@]}"
-		for name in seqread engines truncate-od hang runner; do
+		for name in seqread seqread-written engines truncate-od hang runner; do
 			[[ ${R_MD[$name]+x} ]] && printf '\n%s\n' "${R_MD[$name]}"
 		done
 		true
@@ -166,10 +172,12 @@ write_results() {
 blog "results to $RESULTS; scratch $B_TMP"
 want() { [[ ,$ONLY, == *,$1,* ]]; }
 
-# seqread and engines share one host, one dmapfs and one passthrough_ll
-if want seqread || want engines; then
+# seqread(-written) and engines share one host, one dmapfs and one
+# passthrough_ll
+if want seqread || want seqread-written || want engines; then
 	fuse_env_up || bdie "could not set up the mounts"
 	want seqread && { bench_seqread; write_results; }
+	want seqread-written && { bench_seqread_written; write_results; }
 	want engines && { bench_engines; write_results; }
 	fuse_env_down
 fi

@@ -3,9 +3,10 @@
 # diagnostics saved.
 #
 #   meta-no-progress           (--target dir) heartbeats, then sleeps
-#   truncate-od/native-full    dmapfs --client legacy --host-reserve off
-#                              on a full host: the first read faults
-#                              stall the "vCPU" for ever (a real hang)
+#   pwrite-enospc/native       dmapfs --host-reserve off (today's
+#                              daemons) on a full host: the first write
+#                              fault that cannot allocate stalls the
+#                              "vCPU" for ever (a real hang)
 #
 # From the case log (times since the case start, taken by the runner as
 # the lines arrive): the last heartbeat is the later of the last "phase:"
@@ -45,13 +46,13 @@ hang_parse() {
 
 bench_hang() {
 	local res t0 wall rc name rows json=() label
-	local -a NAMES=(meta-no-progress dmapfs-legacy-full)
+	local -a NAMES=(meta-no-progress dmapfs-no-reserve-full)
 	local -A ARGS=(
 		[meta-no-progress]="--target dir run meta-no-progress"
-		[dmapfs-legacy-full]="--client legacy --host-reserve off --allow-fill -T $HANG_TMUL run truncate-od/native-full"
+		[dmapfs-no-reserve-full]="--host-reserve off --allow-fill -T $HANG_TMUL run pwrite-enospc/native"
 	) DIRS=(
 		[meta-no-progress]=meta-no-progress
-		[dmapfs-legacy-full]=truncate-od.native-full
+		[dmapfs-no-reserve-full]=pwrite-enospc.native
 	)
 	rows=$'## 4. Hang detection latency\n\n'
 	rows+="Seconds after the no-progress window expired (window = the case's, times -T $HANG_TMUL for the dmapfs run): until the HANG line (detection) and until the case ended with hang.txt and the verdict saved."$'\n\n'

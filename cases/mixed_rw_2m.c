@@ -341,7 +341,15 @@ static int seq_judge_map(const char *step, const struct dt_obs_delta *d,
 		bad = 1;
 	}
 	n = ctl_maps(&nrw, desc, sizeof(desc));
-	if (n >= 0 && (n != 1 || (nrw == 1) != want_rw)) {
+	if (n > 1) {
+		/* e.g. a new RW mapping instead of an upgrade: a leak */
+		if (pos < flen)
+			snprintf(fails + pos, flen - pos,
+				 "%ssequential %s: a second mapping of range %d: the map shows %d (%s), expected one %s mapping",
+				 pos ? "; " : "", step, MRW_IDX, n, desc,
+				 want_rw ? "RW" : "RO");
+		bad = 1;
+	} else if (n >= 0 && (n != 1 || (nrw == 1) != want_rw)) {
 		if (pos < flen)
 			snprintf(fails + pos, flen - pos,
 				 "%ssequential %s: expected one %s mapping of range %d, the map shows %d%s%s%s",

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * ctl.c - text of the control file and parsing of its commands.
+ * ctl.c - the control file's text (written by lib/dt_dmapctl.c from the
+ * protocol's tables) and parsing of its commands.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,83 +10,70 @@
 
 #include "ctl.h"
 
-void dm_ctl_escape(const char *in, char *out, size_t len)
+static void word(char *dst, size_t len, const char *src)
 {
-	size_t pos = 0;
-
-	if (!len)
-		return;
-	for (; *in && pos + 1 < len; in++) {
-		unsigned char c = *in;
-
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\\') {
-			if (pos + 5 > len)
-				break;
-			snprintf(out + pos, 5, "\\%03o", c);
-			pos += 4;
-		} else {
-			out[pos++] = c;
-		}
-	}
-	out[pos] = '\0';
-}
-
-static void put_u(FILE *f, const char *key, unsigned long long v)
-{
-	fprintf(f, "%s %llu\n", key, v);
+	snprintf(dst, len, "%s", src);
 }
 
 char *dm_ctl_format(const struct dm_ctl_conf *conf,
 		    const struct dm_snapshot *snap, size_t *len)
 {
 	const struct dm_policy *p = conf->policy;
-	const struct dm_stats *st = &snap->stats;
-	char list[256], path[8192];
+	struct dt_ctl c;
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f;
-	size_t i;
+	int err;
+
+	memset(&c, 0, sizeof(c));
+	c.version = DT_CTL_VERSION;
+	word(c.client, sizeof(c.client), dm_client_name(p->client));
+	word(c.host_reserve, sizeof(c.host_reserve),
+	     !p->host_reserve ? "off" :
+	     conf->reserve_unsupported ? "unsupported" : "on");
+	word(c.host_fault, sizeof(c.host_fault),
+	     dm_host_fault_name(p->host_fault));
+	dm_inject_format(p->inject, c.inject, sizeof(c.inject));
+	dm_deviations_format(p, c.deviations, sizeof(c.deviations));
+	/* asked for, but the host cannot: a deviation like reserve off */
+	if (p->host_reserve && conf->reserve_unsupported) {
+		size_t n = strlen(c.deviations);
+
+		if (!strcmp(c.deviations, "none"))
+			n = 0;
+		snprintf(c.deviations + n, sizeof(c.deviations) - n, "%s%s",
+			 n ? "," : "", "host-reserve-unsupported");
+	}
+	word(c.open_mode, sizeof(c.open_mode), conf->open_mode);
+	word(c.mmap_shared, sizeof(c.mmap_shared),
+	     conf->mmap_shared > 0 ? "yes" :
+	     conf->mmap_shared == 0 ? "no" : "unknown");
+	/*
+	 * A MAP_SHARED mmap of a FUSE file goes through the kernel page
+	 * cache (FUSE READ/WRITE on faults and writeback), never through
+	 * the window: it pins no slot, its faults never set up a dmap.
+	 */
+	word(c.dax_mmap, sizeof(c.dax_mmap), "no");
+	c.slot_size = DM_RANGE_SIZE;
+	c.slots_total = snap->slots_total;
+	c.slots_free = snap->slots_free;
+	c.slots_busy = snap->slots_busy;
+	c.slots_mapped = snap->slots_mapped;
+	c.slots_leaked = snap->slots_leaked;
+	c.vcpu_stalls = snap->stats.vcpu_stalls;
+	c.fuse_conn = conf->conn_id;
+	c.window_locked = snap->window_locked;
+#define X(key, help) c.key = snap->stats.key;
+	DT_CTL_COUNTERS(X)
+#undef X
+	c.maps = snap->maps;
+	c.nmaps = snap->nmaps;
 
 	f = open_memstream(&buf, &size);
 	if (!f)
 		return NULL;
-	put_u(f, "version", DM_CTL_VERSION);
-	fprintf(f, "client %s\n", dm_client_name(p->client));
-	fprintf(f, "host_reserve %s\n", p->host_reserve ? "on" : "off");
-	fprintf(f, "host_fault %s\n", dm_host_fault_name(p->host_fault));
-	dm_inject_format(p->inject, list, sizeof(list));
-	fprintf(f, "inject %s\n", list);
-	put_u(f, "slot_size", DM_RANGE_SIZE);
-	put_u(f, "slots_total", snap->slots_total);
-	put_u(f, "slots_free", snap->slots_free);
-	put_u(f, "slots_busy", snap->slots_busy);
-	put_u(f, "slots_mapped", snap->slots_mapped);
-	put_u(f, "setup_ro", st->setup_ro);
-	put_u(f, "setup_rw", st->setup_rw);
-	put_u(f, "upgrades", st->upgrades);
-	put_u(f, "removemappings", st->removemappings);
-	put_u(f, "reclaims", st->reclaims);
-	put_u(f, "enospc_early", st->enospc_early);
-	put_u(f, "vcpu_stalls", st->vcpu_stalls);
-	put_u(f, "vcpu_stalls_total", st->vcpu_stalls_total);
-	put_u(f, "host_write_faults", st->host_write_faults);
-	put_u(f, "sigbus", st->sigbus);
-	dm_deviations_format(p, list, sizeof(list));
-	fprintf(f, "deviations %s\n", list);
-	fprintf(f, "open_mode %s\n", conf->open_mode);
-	fprintf(f, "mmap_shared %s\n", conf->mmap_shared > 0 ? "yes" :
-		conf->mmap_shared == 0 ? "no" : "unknown");
-	put_u(f, "fuse_conn", conf->conn_id);
-	put_u(f, "window_locked", snap->window_locked);
-	for (i = 0; i < snap->nmaps; i++) {
-		const struct dm_map_line *m = &snap->maps[i];
-
-		dm_ctl_escape(m->path ? m->path : "?", path, sizeof(path));
-		fprintf(f, "map %s %llu %u %s\n", path,
-			(unsigned long long)m->idx, m->slot,
-			m->rw ? "rw" : "ro");
-	}
-	if (fclose(f)) {
+	err = dt_ctl_write(f, &c);
+	if (fclose(f) || err) {
 		free(buf);
 		return NULL;
 	}
@@ -95,6 +83,8 @@ char *dm_ctl_format(const struct dm_ctl_conf *conf,
 
 int dm_ctl_parse(const char *buf, size_t len)
 {
+	size_t rlen = strlen(DT_CTL_CMD_RESET);
+
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' ' ||
 		       buf[len - 1] == '\t' || buf[len - 1] == '\0'))
 		len--;
@@ -102,7 +92,7 @@ int dm_ctl_parse(const char *buf, size_t len)
 		buf++;
 		len--;
 	}
-	if (len == 5 && !memcmp(buf, "reset", 5))
+	if (len == rlen && !memcmp(buf, DT_CTL_CMD_RESET, rlen))
 		return DM_CTL_RESET;
 	return -EINVAL;
 }

@@ -1,24 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ctl.h - the control file ".dmapfs" at the mount root: a text snapshot
- * of the configuration, counters and current dmaps, and a "reset" command.
+ * ctl.h - the control file at the mount root (DT_CTL_NAME, the protocol
+ * of lib/dt_dmapctl.h): a text snapshot of the configuration, counters
+ * and current dmaps, and a "reset" command.
  */
 #ifndef DM_CTL_H
 #define DM_CTL_H
 
 #include <stddef.h>
 
+#include "dt_dmapctl.h"
 #include "policy.h"
 #include "window.h"
-
-#define DM_CTL_NAME	".dmapfs"
-#define DM_CTL_VERSION	1
 
 struct dm_ctl_conf {
 	const struct dm_policy *policy;
 	const char *open_mode;		/* "direct" or "cached" */
 	int mmap_shared;		/* 1 yes, 0 no, -1 not known yet */
 	unsigned int conn_id;		/* fusectl connection, 0 unknown */
+	bool reserve_unsupported;	/* fallocate got EOPNOTSUPP */
 };
 
 enum dm_ctl_cmd {
@@ -33,7 +33,5 @@ char *dm_ctl_format(const struct dm_ctl_conf *conf,
 		    const struct dm_snapshot *snap, size_t *len);
 /* Parse a write to the control file: a command or -EINVAL. */
 int dm_ctl_parse(const char *buf, size_t len);
-/* Escape a path for a map line (space, tab, newline, backslash: \ooo). */
-void dm_ctl_escape(const char *in, char *out, size_t len);
 
 #endif

@@ -19,6 +19,7 @@ void dm_tree_init(struct dm_tree *t, void *file)
 {
 	memset(t, 0, sizeof(*t));
 	t->file = file;
+	dm_list_init(&t->leaked);
 }
 
 static size_t tree_pos(const struct dm_tree *t, uint64_t idx)
@@ -86,10 +87,6 @@ void dm_tree_forget_slot(struct dm_tree *t, struct dm_slot *s)
 	if (!e)
 		return;
 	if (e->slot == s)
-		e->slot = NULL;
-	if (e->stale == s)
-		e->stale = NULL;
-	if (!e->slot && !e->stale)
 		tree_remove(t, e);
 }
 
@@ -103,8 +100,15 @@ void dm_tree_release(struct dm_window *w, struct dm_tree *t)
 
 		if (e->slot)
 			dm_slot_remove(w, e->slot);
-		if (e->stale)
-			dm_slot_remove(w, e->stale);
+	}
+	while (!dm_list_empty(&t->leaked)) {
+		struct dm_slot *s = dm_container_of(t->leaked.next,
+						    struct dm_slot, link);
+
+		dm_list_del(&s->link);
+		s->leaked = false;
+		w->nleaked--;
+		dm_slot_remove(w, s);
 	}
 	free(t->ents);
 	t->ents = NULL;
@@ -113,11 +117,18 @@ void dm_tree_release(struct dm_window *w, struct dm_tree *t)
 	pthread_mutex_unlock(&w->lock);
 }
 
-static int reserve(struct dm_window *w, struct dm_tree *t, uint64_t idx)
+/*
+ * The daemon's reservation before a SETUPMAPPING of range @idx (@rw: the
+ * WRITE flag is set). The reference daemon reserves RW setups only;
+ * reserve-ro ignores the flags and reserves every setup.
+ */
+static int reserve(struct dm_window *w, struct dm_tree *t, uint64_t idx,
+		   bool rw)
 {
 	int err;
 
-	if (!w->policy.host_reserve)
+	if (!(w->policy.inject & DM_INJ_RESERVE_RO) &&
+	    !(rw && w->policy.host_reserve))
 		return 0;
 	err = w->be->reserve(w->be_ctx, t->file, idx);
 	if (err == -ENOSPC || err == -EDQUOT) {
@@ -135,8 +146,7 @@ static void use_slot(struct dm_window *w, struct dm_slot *s, bool write,
 	dm_slot_ref(w, s);
 	ref->slot = s;
 	ref->addr = s->addr;
-	ref->host_write = s->host_rw;
-	ref->writable = write ? s->writable : s->host_rw;
+	ref->writable = s->writable;
 }
 
 /* reference client: re-send SETUPMAPPING with WRITE for the same slot */
@@ -145,7 +155,7 @@ static int upgrade_in_place(struct dm_window *w, struct dm_tree *t,
 {
 	int err;
 
-	err = reserve(w, t, s->idx);
+	err = reserve(w, t, s->idx, true);
 	if (err)
 		return err;
 	err = w->be->map(w->be_ctx, s, t->file, s->idx, true);
@@ -156,7 +166,6 @@ static int upgrade_in_place(struct dm_window *w, struct dm_tree *t,
 		return err;
 	}
 	s->writable = true;
-	s->host_rw = true;
 	dm_stat_inc(w->stats.upgrades);
 	dm_debug("upgrade slot %u (range %llu) to rw", s->id,
 		 (unsigned long long)s->idx);
@@ -164,8 +173,11 @@ static int upgrade_in_place(struct dm_window *w, struct dm_tree *t,
 }
 
 /*
- * stale-upgrade: map the range RW into a second slot and leave the old
- * RO slot in the index for reads, detached from the host file.
+ * stale-upgrade: set the range up again, RW, in a second slot (a new
+ * SETUPMAPPING with the WRITE flag, not an upgrade) and forget the RO
+ * dmap without removing it: the old slot stays mapped (coherent, it maps
+ * the same host file) but no index refers to it, so it is never reused
+ * or reclaimed until the inode is forgotten: a leaked range.
  */
 static int stale_upgrade(struct dm_window *w, struct dm_tree *t,
 			 struct dm_tree_ent *e, struct dm_slot *spare)
@@ -173,28 +185,24 @@ static int stale_upgrade(struct dm_window *w, struct dm_tree *t,
 	struct dm_slot *old = e->slot;
 	int err;
 
-	err = reserve(w, t, e->idx);
+	err = reserve(w, t, e->idx, true);
 	if (!err)
 		err = w->be->map(w->be_ctx, spare, t->file, e->idx, true);
 	if (err) {
 		dm_slot_give_back(w, spare);
 		return err;
 	}
-	dm_slot_mapped(w, spare, t, e->idx, true, true);
+	dm_slot_mapped(w, spare, t, e->idx, true);
 	dm_slot_idle(w, spare);
-	if (e->stale)
-		dm_slot_remove(w, e->stale);
-	err = w->be->detach(w->be_ctx, old, t->file);
-	if (err)
-		dm_log("stale-upgrade: detaching slot %u failed: %s",
-		       old->id, strerror(-err));
-	old->stale = true;
-	old->writable = false;
-	old->host_rw = false;
-	e->stale = old;
 	e->slot = spare;
-	dm_stat_inc(w->stats.upgrades);
-	dm_debug("stale upgrade of range %llu: slot %u rw, slot %u stale",
+	/* an idle slot leaves the LRU; a busy one is on no list */
+	if (dm_list_linked(&old->link))
+		dm_list_del(&old->link);
+	dm_list_add_tail(&old->link, &t->leaked);
+	old->leaked = true;
+	w->nleaked++;
+	dm_stat_inc(w->stats.setup_rw);
+	dm_debug("stale upgrade of range %llu: new rw slot %u, slot %u leaked",
 		 (unsigned long long)e->idx, spare->id, old->id);
 	return 0;
 }
@@ -203,13 +211,12 @@ static int setup_new(struct dm_window *w, struct dm_tree *t, uint64_t idx,
 		     bool write, struct dm_slot *spare)
 {
 	bool rw = write || w->policy.client == DM_CLIENT_LEGACY;
-	bool host_rw = rw || (w->policy.inject & DM_INJ_READ_ALLOCATES);
 	struct dm_tree_ent *e;
 	int err;
 
-	err = rw ? reserve(w, t, idx) : 0;
+	err = reserve(w, t, idx, rw);
 	if (!err)
-		err = w->be->map(w->be_ctx, spare, t->file, idx, host_rw);
+		err = w->be->map(w->be_ctx, spare, t->file, idx, rw);
 	if (err) {
 		dm_slot_give_back(w, spare);
 		return err;
@@ -221,15 +228,14 @@ static int setup_new(struct dm_window *w, struct dm_tree *t, uint64_t idx,
 		return -ENOMEM;
 	}
 	e->slot = spare;
-	dm_slot_mapped(w, spare, t, idx, rw, host_rw);
+	dm_slot_mapped(w, spare, t, idx, rw);
 	dm_slot_idle(w, spare);
 	if (rw)
 		dm_stat_inc(w->stats.setup_rw);
 	else
 		dm_stat_inc(w->stats.setup_ro);
-	dm_debug("setup slot %u range %llu %s%s", spare->id,
-		 (unsigned long long)idx, rw ? "rw" : "ro",
-		 host_rw && !rw ? " (really rw)" : "");
+	dm_debug("setup slot %u range %llu %s", spare->id,
+		 (unsigned long long)idx, rw ? "rw" : "ro");
 	return 0;
 }
 
@@ -244,8 +250,40 @@ static void deadline_after(struct timespec *ts, unsigned int ms)
 	}
 }
 
+/*
+ * No slot for now: wait as upstream does (until a slot goes idle or free,
+ * or the requester is killed: -EINTR), or at most DM_BUSY_TIMEOUT_MS
+ * with busy-eagain. 0 to look again.
+ */
+static int busy_wait(struct dm_window *w, const struct dm_waiter *waiter,
+		     bool *waited, struct timespec *deadline)
+{
+	bool eagain = w->policy.inject & DM_INJ_BUSY_EAGAIN;
+	int err;
+
+	if (!*waited) {
+		*waited = true;
+		dm_stat_inc(w->stats.busy_waits);
+		if (eagain)
+			deadline_after(deadline, w->busy_timeout_ms);
+		if (waiter && waiter->prepare)
+			waiter->prepare(waiter->arg);
+	}
+	err = dm_window_wait(w, eagain ? deadline : NULL);
+	if (!err && waiter && waiter->gave_up(waiter->arg))
+		err = -EINTR;
+	return err;
+}
+
 int dm_get(struct dm_window *w, struct dm_tree *t, uint64_t idx,
 	   unsigned int flags, struct dm_ref *ref)
+{
+	return dm_get_wait(w, t, idx, flags, NULL, ref);
+}
+
+int dm_get_wait(struct dm_window *w, struct dm_tree *t, uint64_t idx,
+		unsigned int flags, const struct dm_waiter *waiter,
+		struct dm_ref *ref)
 {
 	bool write = flags & DM_GET_WRITE;
 	struct dm_slot *spare = NULL;
@@ -259,8 +297,8 @@ int dm_get(struct dm_window *w, struct dm_tree *t, uint64_t idx,
 		struct dm_tree_ent *e = dm_tree_find(t, idx);
 		bool dropped;
 
-		if (e && !write && (e->stale || e->slot)) {
-			use_slot(w, e->stale ? e->stale : e->slot, false, ref);
+		if (e && !write) {
+			use_slot(w, e->slot, false, ref);
 			break;
 		}
 		if (e && write && e->slot) {
@@ -293,17 +331,18 @@ int dm_get(struct dm_window *w, struct dm_tree *t, uint64_t idx,
 			break;
 		}
 
-		/* a new dmap is needed: find a slot, then look again */
-		spare = dm_slot_take(w, &dropped, &err);
+		/*
+		 * A new dmap is needed: find a slot, then look again (the
+		 * lock may have been dropped). A stale upgrade keeps the
+		 * dmap it leaks from being reclaimed meanwhile.
+		 */
+		spare = dm_slot_take(w, t, e ? e->slot : NULL, &dropped,
+				     &err);
 		if (spare)
 			continue;
 		if (err != -EBUSY || (flags & DM_GET_NOWAIT))
 			break;
-		if (!waited) {
-			deadline_after(&deadline, w->busy_timeout_ms);
-			waited = true;
-		}
-		err = dm_window_wait(w, &deadline);
+		err = busy_wait(w, waiter, &waited, &deadline);
 		if (err)
 			break;
 	}
@@ -325,7 +364,7 @@ void dm_put(struct dm_window *w, struct dm_ref *ref)
 		if (s->orphan) {
 			s->orphan = false;
 			dm_slot_remove(w, s);
-		} else {
+		} else if (!s->leaked) {
 			dm_slot_idle(w, s);
 		}
 	}

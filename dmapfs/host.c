@@ -83,31 +83,31 @@ static int make_none(void *addr)
 
 static int host_reserve(void *ctx, void *file, uint64_t idx)
 {
+	struct dm_host *h = ctx;
 	struct dm_hostfile *hf = file;
-	static bool warned;
 
 	if (!hf->rw)
 		return -EACCES;
 	if (!fallocate(hf->fd, FALLOC_FL_KEEP_SIZE,
 		       (off_t)(idx << DM_RANGE_SHIFT), DM_RANGE_SIZE))
 		return 0;
-	if (errno == EOPNOTSUPP) {
-		if (!warned)
-			dm_log("backing fs cannot fallocate: no reservation");
-		warned = true;
-		return 0;
-	}
-	return -errno;
+	if (errno != EOPNOTSUPP)
+		return -errno;
+	/* the stack runs without the daemon half: say so, once */
+	if (!__atomic_exchange_n(&h->reserve_unsupported, true,
+				 __ATOMIC_RELAXED))
+		dm_log("backing fs cannot fallocate: no reservation (control file: host_reserve unsupported)");
+	return 0;
 }
 
 /*
  * Is the 2 MiB range @idx of @hf a hole (no data, no unwritten extent)?
  * One lseek(SEEK_DATA); any doubt answers no.
  */
-static bool range_is_hole(struct dm_hostfile *hf, uint64_t idx)
+static bool range_is_hole(int fd, uint64_t idx)
 {
 	off_t start = (off_t)(idx << DM_RANGE_SHIFT);
-	off_t d = lseek(hf->fd, start, SEEK_DATA);
+	off_t d = lseek(fd, start, SEEK_DATA);
 
 	if (d < 0)
 		return errno == ENXIO;
@@ -119,9 +119,10 @@ static bool range_is_hole(struct dm_hostfile *hf, uint64_t idx)
  * host fill its page cache with zero pages; a real host keeps them until
  * memory pressure evicts them. Reading a sparse file much larger than
  * memory (truncate-od: 100G) then spends its time faulting in fresh
- * memory and reclaiming old pages. When an RO dmap of a pure hole is
- * removed, its clean zero pages are dropped at once (POSIX_FADV_DONTNEED)
- * so the next ranges reuse warm pages. A cache policy only: nothing
+ * memory and reclaiming old pages. When a dmap of a pure hole is removed
+ * (an RW one only if it is still a hole: nothing was written through
+ * it), its clean zero pages are dropped at once (POSIX_FADV_DONTNEED) so
+ * the next ranges reuse warm pages. A cache policy only: nothing
  * mapped, dirty or allocated is touched, and what reads return does not
  * change. Ranges holding data keep their cache (re-reading costs I/O).
  */
@@ -130,6 +131,9 @@ static void drop_hole_cache(struct dm_slot *s)
 	if (!s->hole)
 		return;
 	s->hole = false;
+	if (s->writable &&
+	    !range_is_hole(s->hole_fd, s->hole_off >> DM_RANGE_SHIFT))
+		return;
 	/*
 	 * hole_fd was valid when the range was mapped; after a reclaim that
 	 * ran without the window lock the inode may be gone and the number
@@ -162,10 +166,12 @@ static int host_map(void *ctx, struct dm_slot *s, void *file, uint64_t idx,
 	s->hole = false;
 	if (mmap(s->addr, DM_RANGE_SIZE, prot, MAP_SHARED | MAP_FIXED,
 		 hf->fd, (off_t)(idx << DM_RANGE_SHIFT)) != MAP_FAILED) {
-		if (!rw && range_is_hole(hf, idx)) {
+		if (range_is_hole(hf->fd, idx)) {
 			s->hole = true;
 			s->hole_fd = hf->fd;
 			s->hole_off = idx << DM_RANGE_SHIFT;
+		}
+		if (s->hole && !rw) {
 			/*
 			 * Huge pages where the host allows (THP "madvise",
 			 * a file system with large folios): one PMD per
@@ -193,7 +199,7 @@ static int host_unmap(void *ctx, struct dm_slot *s)
 	 */
 	int err;
 
-	if (s->host_rw && !s->stale)
+	if (s->writable)
 		msync(s->addr, DM_RANGE_SIZE, MS_ASYNC);
 	err = make_none(s->addr);
 	/* only now: pages still mapped in the slot would not be dropped */
@@ -203,23 +209,28 @@ static int host_unmap(void *ctx, struct dm_slot *s)
 	return err;
 }
 
-static void sigbus_handler(int sig, siginfo_t *si, void *uc)
+/*
+ * SIGBUS (a host fault failed: beyond EOF, or no space) and SIGSEGV (a
+ * store into a slot mapped read-only) during a protected access go back
+ * to its sigsetjmp() with the signal number.
+ */
+static void fault_handler(int sig, siginfo_t *si, void *uc)
 {
 	if (bus_jmp)
-		siglongjmp(*bus_jmp, 1);
+		siglongjmp(*bus_jmp, sig);
 	/* not a protected access: let the default action happen */
-	signal(SIGBUS, SIG_DFL);
+	signal(sig, SIG_DFL);
 }
 
-int dm_host_sigbus_init(void)
+int dm_host_signals_init(void)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = sigbus_handler;
+	sa.sa_sigaction = fault_handler;
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGBUS, &sa, NULL))
+	if (sigaction(SIGBUS, &sa, NULL) || sigaction(SIGSEGV, &sa, NULL))
 		return -errno;
 	return 0;
 }
@@ -227,9 +238,15 @@ int dm_host_sigbus_init(void)
 int dm_host_copy(struct dm_host *h, void *dst, const void *src, size_t n)
 {
 	sigjmp_buf env;
+	int sig;
 
-	if (sigsetjmp(env, 0)) {
+	sig = sigsetjmp(env, 0);
+	if (sig) {
 		bus_jmp = NULL;
+		if (sig == SIGSEGV) {
+			dm_stat_inc(h->stats->sigsegv);
+			return -EFAULT;
+		}
 		dm_stat_inc(h->stats->sigbus);
 		return -EIO;
 	}
@@ -239,44 +256,6 @@ int dm_host_copy(struct dm_host *h, void *dst, const void *src, size_t n)
 	barrier();
 	bus_jmp = NULL;
 	return 0;
-}
-
-/* stale-upgrade: as if the host had COW-copied the slot away */
-static int host_detach(void *ctx, struct dm_slot *s, void *file)
-{
-	struct dm_host *h = ctx;
-	struct dm_hostfile *hf = file;
-	uint64_t start = s->idx << DM_RANGE_SHIFT;
-	size_t valid = 0;
-	struct stat st;
-	void *copy;
-	int err;
-
-	/* the slot becomes anonymous memory: no host cache to drop */
-	s->hole = false;
-	if (!fstat(hf->fd, &st) && (uint64_t)st.st_size > start) {
-		valid = st.st_size - start;
-		if (valid > DM_RANGE_SIZE)
-			valid = DM_RANGE_SIZE;
-		valid = (valid + page_size - 1) & ~(page_size - 1);
-	}
-	copy = malloc(valid ? valid : 1);
-	if (!copy)
-		return -ENOMEM;
-	err = dm_host_copy(h, copy, s->addr, valid);
-	if (mmap(s->addr, DM_RANGE_SIZE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
-	    MAP_FAILED) {
-		err = -errno;
-		make_none(s->addr);
-		free(copy);
-		return err;
-	}
-	if (!err)
-		memcpy(s->addr, copy, valid);
-	mprotect(s->addr, DM_RANGE_SIZE, PROT_READ);
-	free(copy);
-	return err;
 }
 
 static bool host_stopping(void *ctx)
@@ -291,7 +270,6 @@ void dm_host_backend(struct dm_backend *be)
 	be->reserve = host_reserve;
 	be->map = host_map;
 	be->unmap = host_unmap;
-	be->detach = host_detach;
 	be->stopping = host_stopping;
 	be->describe = host_describe;
 }
@@ -353,23 +331,42 @@ static bool beyond_eof(struct dm_hostfile *hf, uint64_t foff, size_t len)
 	return foff + len > end;
 }
 
-static int stall(struct dm_host *h, struct dm_hostfile *hf, void *addr,
-		 uint64_t foff, size_t len, bool write, int first)
+static void stall_begin(struct dm_host *h)
+{
+	dm_stat_inc(h->stats->vcpu_stalls);
+	dm_stat_inc(h->stats->vcpu_stalls_total);
+}
+
+static int stall_end(struct dm_host *h, uint64_t foff, int err)
+{
+	dm_stat_sub(h->stats->vcpu_stalls, 1);
+	dm_log("vCPU stall at file offset %llu ended: %s",
+	       (unsigned long long)foff, err ? strerror(-err) : "fault done");
+	return err;
+}
+
+static void stall_nap(struct dm_host *h)
 {
 	const struct timespec nap = {
 		h->stall_nap_ms / 1000,
 		(long)(h->stall_nap_ms % 1000) * 1000000L,
 	};
+
+	nanosleep(&nap, NULL);
+}
+
+static int stall(struct dm_host *h, struct dm_hostfile *hf, void *addr,
+		 uint64_t foff, size_t len, bool write, int first)
+{
 	int err;
 
 	if (h->fault == DM_FAULT_DIE) {
-		dm_log("host %s fault failed at file offset %llu (%s): the VMM dies of SIGBUS (--host-fault die)",
+		dm_log("host %s fault failed at file offset %llu (%s): the VMM dies of SIGBUS",
 		       write ? "write" : "read", (unsigned long long)foff,
 		       strerror(-first));
-		_exit(DM_EXIT_HOST_SIGBUS);
+		_exit(DT_CTL_EXIT_SIGBUS);
 	}
-	dm_stat_inc(h->stats->vcpu_stalls);
-	dm_stat_inc(h->stats->vcpu_stalls_total);
+	stall_begin(h);
 	dm_log("vCPU stall: host %s fault failed at file offset %llu (%s), retrying until it succeeds or the connection ends",
 	       write ? "write" : "read", (unsigned long long)foff,
 	       strerror(-first));
@@ -378,7 +375,7 @@ static int stall(struct dm_host *h, struct dm_hostfile *hf, void *addr,
 			err = -ENOTCONN;
 			break;
 		}
-		nanosleep(&nap, NULL);
+		stall_nap(h);
 		err = populate(addr, len, write);
 		if (!err)
 			break;
@@ -388,10 +385,23 @@ static int stall(struct dm_host *h, struct dm_hostfile *hf, void *addr,
 			break;
 		}
 	}
-	dm_stat_sub(h->stats->vcpu_stalls, 1);
-	dm_log("vCPU stall at file offset %llu ended: %s",
-	       (unsigned long long)foff, err ? strerror(-err) : "fault done");
-	return err;
+	return stall_end(h, foff, err);
+}
+
+int dm_host_ro_store(struct dm_host *h, uint64_t foff)
+{
+	if (h->fault == DM_FAULT_DIE) {
+		dm_log("store into a read-only window slot at file offset %llu: the VMM dies of SIGSEGV",
+		       (unsigned long long)foff);
+		_exit(DT_CTL_EXIT_SIGSEGV);
+	}
+	stall_begin(h);
+	dm_log("vCPU stall: store into a window slot mapped read-only at file offset %llu; the vCPU retries it until the connection ends",
+	       (unsigned long long)foff);
+	/* the slot stays read-only: the store never succeeds */
+	while (!host_stopping(h))
+		stall_nap(h);
+	return stall_end(h, foff, -ENOTCONN);
 }
 
 int dm_host_touch(struct dm_host *h, struct dm_hostfile *hf, void *addr,

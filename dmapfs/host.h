@@ -17,9 +17,6 @@
 
 struct dm_backend;
 
-/* Exit status of dmapfs when --host-fault die kills it. */
-#define DM_EXIT_HOST_SIGBUS	135
-
 /* The host file behind an inode, as the daemon opened it. */
 struct dm_hostfile {
 	int fd;			/* -1 until opened */
@@ -37,6 +34,8 @@ struct dm_host {
 	void *stop_arg;
 	unsigned int stall_nap_ms;
 	const char *root_path;	/* realpath of BACKING_DIR */
+	/* a reservation got EOPNOTSUPP: nothing is really reserved */
+	bool reserve_unsupported;
 };
 
 int dm_host_window_create(struct dm_host *h, unsigned int nslots);
@@ -44,8 +43,8 @@ void dm_host_window_destroy(struct dm_host *h);
 /* the host callbacks of a dm_backend; files are struct dm_hostfile */
 void dm_host_backend(struct dm_backend *be);
 
-/* Install the SIGBUS handler that turns host SIGBUS into EIO. */
-int dm_host_sigbus_init(void);
+/* Install the SIGBUS and SIGSEGV handlers of dm_host_copy(). */
+int dm_host_signals_init(void);
 
 /*
  * A vCPU touches [addr, addr + len) of a slot, which maps file offset
@@ -57,7 +56,17 @@ int dm_host_sigbus_init(void);
  */
 int dm_host_touch(struct dm_host *h, struct dm_hostfile *hf, void *addr,
 		  uint64_t foff, size_t len, bool write);
-/* memcpy with a host SIGBUS turned into -EIO (and counted) */
+/*
+ * memcpy with a host SIGBUS turned into -EIO and a SIGSEGV (a store into
+ * a slot mapped read-only) into -EFAULT, both counted
+ */
 int dm_host_copy(struct dm_host *h, void *dst, const void *src, size_t n);
+/*
+ * A vCPU's store into a slot the host mapped read-only faulted (SIGSEGV
+ * on the host): --host-fault die exits as the VMM would; hang stalls the
+ * vCPU for good (KVM loops on the fault): -ENOTCONN once the file system
+ * goes away.
+ */
+int dm_host_ro_store(struct dm_host *h, uint64_t foff);
 
 #endif

@@ -12,11 +12,9 @@ static const struct {
 	unsigned int bit;
 	const char *name;
 } inject_names[] = {
-	{ DM_INJ_NO_UPGRADE,		"no-upgrade" },
-	{ DM_INJ_STALE_UPGRADE,		"stale-upgrade" },
-	{ DM_INJ_RECLAIM_DEADLOCK,	"reclaim-deadlock" },
-	{ DM_INJ_NO_RECLAIM,		"no-reclaim" },
-	{ DM_INJ_READ_ALLOCATES,	"read-allocates" },
+#define X(id, name, help) { DM_INJ_##id, name },
+	DT_CTL_INJECTS(X)
+#undef X
 };
 
 #define NR_INJECT (sizeof(inject_names) / sizeof(inject_names[0]))

@@ -91,9 +91,12 @@ static int setup_window(struct dm_fs *fs)
 	if (err)
 		return fail("window%s", "", -err);
 	fs->host.stats = &fs->win.stats;
-	err = dm_host_sigbus_init();
+	err = dm_window_start_worker(&fs->win);
 	if (err)
-		return fail("SIGBUS handler%s", "", -err);
+		return fail("reclaim worker%s", "", -err);
+	err = dm_host_signals_init();
+	if (err)
+		return fail("SIGBUS/SIGSEGV handlers%s", "", -err);
 	err = dm_itable_init(&fs->itable);
 	if (err)
 		return fail("inode table%s", "", -err);

@@ -20,7 +20,7 @@
 
 bool dm_is_ctl_name(fuse_ino_t parent, const char *name)
 {
-	return parent == FUSE_ROOT_ID && !strcmp(name, DM_CTL_NAME);
+	return parent == FUSE_ROOT_ID && !strcmp(name, DT_CTL_NAME);
 }
 
 static bool bad_name(const char *name)

@@ -65,6 +65,8 @@ static int refresh(struct dm_fs *fs, struct ctl_file *cf)
 		.open_mode = dm_open_mode_name(fs->opts.open_mode),
 		.mmap_shared = fs->mmap_shared,
 		.conn_id = fs->conn_id,
+		.reserve_unsupported = __atomic_load_n(
+			&fs->host.reserve_unsupported, __ATOMIC_RELAXED),
 	};
 	struct dm_snapshot snap;
 	char *text;

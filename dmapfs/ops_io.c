@@ -6,10 +6,14 @@
  * (host.c: read or write faults, possibly a stall), and the data is copied
  * between the slot and the request: READ replies with the slot memory
  * itself (writev from the window, no bounce buffer), WRITE copies the
- * request into the slot.
+ * request into the slot. Writes that extend the file bypass the window,
+ * as upstream sends them as plain FUSE_WRITE.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -115,6 +119,65 @@ void dm_op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	fuse_reply_create(req, &e, fi);
 }
 
+/*
+ * A FUSE request waiting for a busy window. Upstream's read/write path
+ * waits killably: only a fatal signal ends the wait. The kernel sends
+ * FUSE_INTERRUPT for any signal, so an interrupted request gives up only
+ * when its task has SIGKILL pending (a fatal signal is one by then) or
+ * is gone; a caught signal leaves it waiting, as upstream.
+ */
+static void req_wake(fuse_req_t req, void *arg)
+{
+	struct dm_fs *fs = arg;
+
+	pthread_cond_broadcast(&fs->win.cond);
+}
+
+static void req_prepare(void *arg)
+{
+	fuse_req_t req = arg;
+
+	fuse_req_interrupt_func(req, req_wake, dm_fs_of(req));
+}
+
+/* Has task @pid SIGKILL pending, or is it gone? */
+static bool task_dying(pid_t pid)
+{
+	unsigned long long mask;
+	char path[64], line[256];
+	bool dying = false;
+	FILE *f;
+
+	if (pid <= 0)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	while (!dying && fgets(line, sizeof(line), f)) {
+		if ((sscanf(line, "SigPnd: %llx", &mask) == 1 ||
+		     sscanf(line, "ShdPnd: %llx", &mask) == 1) &&
+		    (mask & (1ULL << (SIGKILL - 1))))
+			dying = true;
+	}
+	fclose(f);
+	return dying;
+}
+
+static bool req_gave_up(void *arg)
+{
+	fuse_req_t req = arg;
+
+	return fuse_req_interrupted(req) && task_dying(fuse_req_ctx(req)->pid);
+}
+
+static void req_waiter(fuse_req_t req, struct dm_waiter *w)
+{
+	w->prepare = req_prepare;
+	w->gave_up = req_gave_up;
+	w->arg = req;
+}
+
 static int host_size(struct dm_inode *in, uint64_t *size)
 {
 	struct stat st;
@@ -131,6 +194,7 @@ void dm_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct dm_fs *fs = dm_fs_of(req);
 	struct dm_ref refs[MAX_PIECES];
 	struct iovec iov[MAX_PIECES];
+	struct dm_waiter waiter;
 	struct dm_inode *in;
 	uint64_t fsize = 0, pos, end;
 	int n = 0, i, err;
@@ -152,6 +216,7 @@ void dm_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	end = fsize - off < size ? fsize : off + size;
+	req_waiter(req, &waiter);
 	for (pos = off; pos < end && n < MAX_PIECES; ) {
 		uint64_t idx = pos >> DM_RANGE_SHIFT;
 		size_t in_off = pos & (DM_RANGE_SIZE - 1);
@@ -161,13 +226,13 @@ void dm_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		if (len > end - pos)
 			len = end - pos;
 		/* hold-and-wait for a second slot could deadlock: no wait */
-		err = dm_get(&fs->win, &in->tree, idx, n ? DM_GET_NOWAIT : 0,
-			     &refs[n]);
+		err = dm_get_wait(&fs->win, &in->tree, idx,
+				  n ? DM_GET_NOWAIT : 0, &waiter, &refs[n]);
 		if (err)
 			break;
 		addr = (char *)refs[n].addr + in_off;
-		err = dm_host_touch(&fs->host, &in->hf, addr, pos, len,
-				    refs[n].host_write);
+		/* a read access faults like a read, RW dmap or not */
+		err = dm_host_touch(&fs->host, &in->hf, addr, pos, len, false);
 		if (err) {
 			dm_put(&fs->win, &refs[n]);
 			break;
@@ -186,46 +251,54 @@ void dm_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		dm_put(&fs->win, &refs[i]);
 }
 
-/* Extending writes: make the host file long enough first. */
-static int extend(struct dm_inode *in, uint64_t fsize, uint64_t off,
-		  size_t size)
+/*
+ * A write that extends the file: upstream sends it as a plain FUSE_WRITE
+ * (fuse_dax_write_iter: file_extending_write), no dmap: the daemon writes
+ * the host file, and a full host gives a clean ENOSPC. Returns the bytes
+ * written, or a negative errno when none were.
+ */
+static ssize_t plain_write(struct dm_fs *fs, struct dm_inode *in,
+			   const char *src, uint64_t off, size_t size)
 {
-	/*
-	 * Upstream sends extending writes as plain FUSE_WRITE, so a full
-	 * host gives a clean ENOSPC: allocate the written bytes up front.
-	 */
-	if (!fallocate(in->hf.fd, 0, off, size))
-		return 0;
-	if (errno != EOPNOTSUPP)
-		return -errno;
-	if (ftruncate(in->hf.fd, off + size))
-		return -errno;
-	return 0;
+	size_t done = 0;
+
+	dm_stat_inc(fs->win.stats.plain_writes);
+	while (done < size) {
+		ssize_t n = pwrite(in->hf.fd, src + done, size - done,
+				   off + done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return done ? (ssize_t)done : n < 0 ? -errno : -EIO;
+		done += n;
+	}
+	return done;
 }
 
 static int write_range(struct dm_fs *fs, struct dm_inode *in,
-		       const char *src, uint64_t pos, size_t len)
+		       fuse_req_t req, const char *src, uint64_t pos,
+		       size_t len)
 {
 	size_t in_off = pos & (DM_RANGE_SIZE - 1);
+	struct dm_waiter waiter;
 	struct dm_ref ref;
 	char *addr;
 	int err;
 
-	err = dm_get(&fs->win, &in->tree, pos >> DM_RANGE_SHIFT,
-		     DM_GET_WRITE, &ref);
+	req_waiter(req, &waiter);
+	err = dm_get_wait(&fs->win, &in->tree, pos >> DM_RANGE_SHIFT,
+			  DM_GET_WRITE, &waiter, &ref);
 	if (err)
 		return err;
-	if (!ref.writable) {
-		/* no-upgrade: an RO dmap cannot take the data: dropped */
-		dm_debug("no-upgrade: %zu bytes at %llu dropped", len,
-			 (unsigned long long)pos);
-		dm_put(&fs->win, &ref);
-		return 0;
-	}
 	addr = (char *)ref.addr + in_off;
-	err = dm_host_touch(&fs->host, &in->hf, addr, pos, len, true);
+	/* no-upgrade hands out a read-only dmap: the store faults below */
+	if (ref.writable)
+		err = dm_host_touch(&fs->host, &in->hf, addr, pos, len, true);
 	if (!err)
 		err = dm_host_copy(&fs->host, addr, src, len);
+	if (err == -EFAULT)
+		err = dm_host_ro_store(&fs->host, pos);
 	dm_put(&fs->win, &ref);
 	return err;
 }
@@ -251,8 +324,6 @@ void dm_op_write_buf(fuse_req_t req, fuse_ino_t ino,
 		err = in->open_err ? in->open_err : -EACCES;
 	if (!err)
 		err = host_size(in, &fsize);
-	if (!err && off + size > fsize)
-		err = extend(in, fsize, off, size);
 	if (err) {
 		reply_err(req, err);
 		return;
@@ -278,13 +349,21 @@ void dm_op_write_buf(fuse_req_t req, fuse_ino_t ino,
 		size = n;
 		src = bounce;
 	}
-	while (done < size) {
+	if (off + size > fsize) {
+		ssize_t n = plain_write(fs, in, src, off, size);
+
+		if (n < 0)
+			err = n;
+		else
+			done = n;
+	}
+	while (off + size <= fsize && done < size) {
 		uint64_t pos = off + done;
 		size_t len = DM_RANGE_SIZE - (pos & (DM_RANGE_SIZE - 1));
 
 		if (len > size - done)
 			len = size - done;
-		err = write_range(fs, in, src + done, pos, len);
+		err = write_range(fs, in, req, src + done, pos, len);
 		if (err)
 			break;
 		done += len;

@@ -49,7 +49,7 @@ static const struct option long_opts[] = {
 
 void dm_opts_help(FILE *f)
 {
-	fprintf(f,
+	fputs(
 "usage: dmapfs [options] BACKING_DIR MOUNTPOINT\n"
 "\n"
 "Emulates a virtio-fs DAX stack in user space: a FUSE file system that\n"
@@ -68,21 +68,17 @@ void dm_opts_help(FILE *f)
 "                   fallocate(KEEP_SIZE) on every RW setup and upgrade and\n"
 "                   fails it early with ENOSPC (default on); off = the\n"
 "                   daemons of today, a full host stalls the vCPU instead\n"
-"  --host-fault hang|die       when a host page fault fails (host full):\n"
+"  --host-fault hang|die       when a host page fault fails (host full:\n"
+"                   SIGBUS; a store into a read-only slot: SIGSEGV):\n"
 "        hang       the vCPU retries forever, the request is never\n"
 "                   answered until unmount or a fusectl abort (default)\n"
-"        die        dmapfs _exit()s at once, as QEMU killed by SIGBUS;\n"
-"                   the mount stays and answers ENOTCONN\n"
-"  --inject BUG[,BUG...]       inject bugs (repeatable):\n"
-"        no-upgrade        a write hitting an RO dmap reuses it: data is\n"
-"                          dropped, the write reports success\n"
-"        stale-upgrade     upgrade maps a second RW slot and keeps the old\n"
-"                          RO slot, detached from the host file, for reads\n"
-"        reclaim-deadlock  a full window waits for a free slot holding the\n"
-"                          lock reclaim needs (until unmount/abort)\n"
-"        no-reclaim        a full window fails requests with ENOMEM\n"
-"        read-allocates    reads are counted as RO dmaps but mapped RW and\n"
-"                          touched with write faults (allocates host blocks)\n"
+"        die        dmapfs _exit()s at once, as QEMU killed by the\n"
+"                   signal; the mount stays and answers ENOTCONN\n"
+"  --inject BUG[,BUG...]       inject bugs (repeatable):\n", f);
+#define X(id, name, help) fprintf(f, "        %-17s %s\n", name, help);
+	DT_CTL_INJECTS(X)
+#undef X
+	fprintf(f,
 "\n"
 "Window and I/O:\n"
 "  --slots N                   window slots of 2 MiB (default %u, min %u)\n"
@@ -108,9 +104,17 @@ void dm_opts_help(FILE *f)
 "configuration, counters and current dmaps as \"key value\" lines; writing\n"
 "\"reset\" to it zeroes the counters. See dmapfs/README.md.\n"
 "Exit status: 0 clean unmount, 1 runtime error, 2 usage error,\n"
-"135 killed by a failed host fault (--host-fault die).\n",
-		DM_DEFAULT_SLOTS, DM_MIN_SLOTS, DM_DEFAULT_THREADS);
+"--host-fault die: %d as a VMM killed by SIGBUS, %d by SIGSEGV.\n",
+		DM_DEFAULT_SLOTS, DM_MIN_SLOTS, DM_DEFAULT_THREADS,
+		DT_CTL_EXIT_SIGBUS, DT_CTL_EXIT_SIGSEGV);
 }
+
+/* "a, b, c": the names of the protocol's inject table */
+static const char *const inject_known =
+#define X(id, name, help) ", " name
+	DT_CTL_INJECTS(X)
+#undef X
+	+ 2;
 
 const char *dm_open_mode_name(enum dm_open_mode m)
 {
@@ -197,8 +201,8 @@ enum dm_opts_result dm_opts_parse(int argc, char **argv, struct dm_opts *o,
 			break;
 		case OPT_INJECT:
 			if (dm_inject_parse(optarg, &o->policy.inject, &bad))
-				USAGE("--inject: unknown bug '%s' (known: no-upgrade, stale-upgrade, reclaim-deadlock, no-reclaim, read-allocates)",
-				      bad);
+				USAGE("--inject: unknown bug '%s' (known: %s)",
+				      bad, inject_known);
 			break;
 		case OPT_OPEN_MODE:
 			k = choice(optarg, "direct", "cached");

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dt_dmapctl.h"
+
 enum dm_client {
 	DM_CLIENT_REFERENCE = 0,	/* RO dmaps for reads, upgrade */
 	DM_CLIENT_LEGACY,		/* every dmap RW, before the patch */
@@ -21,16 +23,21 @@ enum dm_host_fault {
 	DM_FAULT_DIE,		/* the VMM dies of SIGBUS */
 };
 
-/* Injectable bugs, one bit each (--inject). */
-enum dm_inject {
-	DM_INJ_NO_UPGRADE	= 1u << 0,
-	DM_INJ_STALE_UPGRADE	= 1u << 1,
-	DM_INJ_RECLAIM_DEADLOCK	= 1u << 2,
-	DM_INJ_NO_RECLAIM	= 1u << 3,
-	DM_INJ_READ_ALLOCATES	= 1u << 4,
+/* Injectable bugs, one bit each (--inject), from the protocol's table. */
+enum dm_inject_nr {
+#define X(id, name, help) DM_INJ_NR_##id,
+	DT_CTL_INJECTS(X)
+#undef X
+	DM_INJ_COUNT
 };
 
-#define DM_INJ_ALL	0x1fu
+enum dm_inject {
+#define X(id, name, help) DM_INJ_##id = 1u << DM_INJ_NR_##id,
+	DT_CTL_INJECTS(X)
+#undef X
+};
+
+#define DM_INJ_ALL	((1u << DM_INJ_COUNT) - 1)
 
 struct dm_policy {
 	enum dm_client client;

@@ -12,17 +12,13 @@
 
 #include <stdint.h>
 
+#include "dt_dmapctl.h"
+
 struct dm_stats {
-	/* counters, zeroed by "reset" */
-	uint64_t setup_ro;
-	uint64_t setup_rw;
-	uint64_t upgrades;
-	uint64_t removemappings;
-	uint64_t reclaims;
-	uint64_t enospc_early;
-	uint64_t vcpu_stalls_total;
-	uint64_t host_write_faults;	/* pages populated for write */
-	uint64_t sigbus;
+	/* counters, zeroed by "reset" (the protocol's table) */
+#define X(key, help) uint64_t key;
+	DT_CTL_COUNTERS(X)
+#undef X
 	/* state, not zeroed */
 	uint64_t vcpu_stalls;		/* stalls in progress now */
 };
@@ -38,29 +34,17 @@ struct dm_stats {
 
 static inline void dm_stats_copy(struct dm_stats *dst, struct dm_stats *src)
 {
-	dst->setup_ro = dm_stat_get(src->setup_ro);
-	dst->setup_rw = dm_stat_get(src->setup_rw);
-	dst->upgrades = dm_stat_get(src->upgrades);
-	dst->removemappings = dm_stat_get(src->removemappings);
-	dst->reclaims = dm_stat_get(src->reclaims);
-	dst->enospc_early = dm_stat_get(src->enospc_early);
-	dst->vcpu_stalls_total = dm_stat_get(src->vcpu_stalls_total);
-	dst->host_write_faults = dm_stat_get(src->host_write_faults);
-	dst->sigbus = dm_stat_get(src->sigbus);
+#define X(key, help) dst->key = dm_stat_get(src->key);
+	DT_CTL_COUNTERS(X)
+#undef X
 	dst->vcpu_stalls = dm_stat_get(src->vcpu_stalls);
 }
 
 static inline void dm_stats_reset(struct dm_stats *s)
 {
-	dm_stat_set(s->setup_ro, 0);
-	dm_stat_set(s->setup_rw, 0);
-	dm_stat_set(s->upgrades, 0);
-	dm_stat_set(s->removemappings, 0);
-	dm_stat_set(s->reclaims, 0);
-	dm_stat_set(s->enospc_early, 0);
-	dm_stat_set(s->vcpu_stalls_total, 0);
-	dm_stat_set(s->host_write_faults, 0);
-	dm_stat_set(s->sigbus, 0);
+#define X(key, help) dm_stat_set(s->key, 0);
+	DT_CTL_COUNTERS(X)
+#undef X
 }
 
 #endif

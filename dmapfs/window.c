@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * window.c - slots of the emulated DAX window: free list, idle LRU,
- * reference counts, reclaim and bounded waiting for a busy window.
+ * reference counts, inline and background reclaim, and waiting for a
+ * busy window.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ int dm_window_init(struct dm_window *w, unsigned int nslots, void *base,
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 	pthread_cond_init(&w->cond, &attr);
+	pthread_cond_init(&w->worker_cond, &attr);
 	pthread_condattr_destroy(&attr);
 	dm_list_init(&w->free_list);
 	dm_list_init(&w->idle_list);
@@ -51,8 +53,10 @@ int dm_window_init(struct dm_window *w, unsigned int nslots, void *base,
 
 void dm_window_destroy(struct dm_window *w)
 {
+	dm_window_stop_worker(w);
 	free(w->slots);
 	w->slots = NULL;
+	pthread_cond_destroy(&w->worker_cond);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
 }
@@ -62,20 +66,37 @@ static bool window_stopping(struct dm_window *w)
 	return w->be->stopping && w->be->stopping(w->be_ctx);
 }
 
+/* Fewer free slots than the threshold (upstream's free_percent test)? */
+static bool below_threshold(struct dm_window *w)
+{
+	return (uint64_t)w->nfree * 100 / w->nslots < DM_RECLAIM_THRESHOLD;
+}
+
+/* Wake the background worker when there is work for it. */
+static void kick_worker(struct dm_window *w)
+{
+	if (w->worker_running && below_threshold(w) &&
+	    !dm_list_empty(&w->idle_list))
+		pthread_cond_signal(&w->worker_cond);
+}
+
 /*
- * reclaim-deadlock: wait for a free slot while holding the lock that
- * every path freeing a slot needs. Ends only when the fs goes away.
+ * reclaim-deadlock: below the reclaim threshold, wait for the worker to
+ * free slots while holding the window lock it (and every path freeing a
+ * slot) needs. Ends only when the fs goes away.
  */
 static void deadlock_wait(struct dm_window *w)
 {
 	const struct timespec nap = { 0, 50 * 1000 * 1000 };
 
-	dm_log("inject reclaim-deadlock: window full, waiting for a free slot with the window lock held");
-	while (!w->nfree && !window_stopping(w))
+	dm_log("inject reclaim-deadlock: %u of %u slots free, waiting for reclaim with the window lock held",
+	       w->nfree, w->nslots);
+	while (below_threshold(w) && !window_stopping(w))
 		nanosleep(&nap, NULL);
 }
 
-static void reclaim_slot(struct dm_window *w, struct dm_slot *s)
+static void reclaim_slot(struct dm_window *w, struct dm_slot *s,
+			 bool background)
 {
 	int err;
 
@@ -87,8 +108,13 @@ static void reclaim_slot(struct dm_window *w, struct dm_slot *s)
 	w->nmapped--;
 	dm_stat_inc(w->stats.removemappings);
 	dm_stat_inc(w->stats.reclaims);
-	dm_debug("reclaim slot %u (range %llu, %s)", s->id,
-		 (unsigned long long)s->idx, s->writable ? "rw" : "ro");
+	if (background)
+		dm_stat_inc(w->stats.reclaims_background);
+	else
+		dm_stat_inc(w->stats.reclaims_inline);
+	dm_debug("reclaim slot %u (range %llu, %s)%s", s->id,
+		 (unsigned long long)s->idx, s->writable ? "rw" : "ro",
+		 background ? " in the background" : "");
 
 	pthread_mutex_unlock(&w->lock);
 	err = w->be->unmap(w->be_ctx, s);
@@ -97,19 +123,44 @@ static void reclaim_slot(struct dm_window *w, struct dm_slot *s)
 		dm_log("reclaim: unmap of slot %u failed: %s", s->id,
 		       strerror(-err));
 	s->writable = false;
-	s->host_rw = false;
-	s->stale = false;
+	s->leaked = false;
 }
 
-struct dm_slot *dm_slot_take(struct dm_window *w, bool *dropped, int *err)
+/*
+ * The idle slot inline reclaim takes: the least recently used one of the
+ * requesting inode @t, else the least recently used of all; never @keep.
+ */
+static struct dm_slot *inline_victim(struct dm_window *w, struct dm_tree *t,
+				     struct dm_slot *keep)
+{
+	struct dm_slot *any = NULL;
+	struct dm_list *pos;
+
+	for (pos = w->idle_list.next; pos != &w->idle_list;
+	     pos = pos->next) {
+		struct dm_slot *s = dm_container_of(pos, struct dm_slot,
+						    link);
+
+		if (s == keep)
+			continue;
+		if (s->tree == t)
+			return s;
+		if (!any)
+			any = s;
+	}
+	return any;
+}
+
+struct dm_slot *dm_slot_take(struct dm_window *w, struct dm_tree *t,
+			     struct dm_slot *keep, bool *dropped, int *err)
 {
 	struct dm_slot *s;
 
 	*dropped = false;
-	if (dm_list_empty(&w->free_list) &&
-	    (w->policy.inject & DM_INJ_RECLAIM_DEADLOCK)) {
+	if ((w->policy.inject & DM_INJ_RECLAIM_DEADLOCK) &&
+	    below_threshold(w)) {
 		deadlock_wait(w);
-		if (dm_list_empty(&w->free_list)) {
+		if (window_stopping(w)) {
 			*err = -ENOTCONN;
 			return NULL;
 		}
@@ -119,20 +170,90 @@ struct dm_slot *dm_slot_take(struct dm_window *w, bool *dropped, int *err)
 		dm_list_del(&s->link);
 		w->nfree--;
 		s->state = DM_SLOT_TAKEN;
+		kick_worker(w);
 		return s;
 	}
 	if (w->policy.inject & DM_INJ_NO_RECLAIM) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	if (dm_list_empty(&w->idle_list)) {
+	s = inline_victim(w, t, keep);
+	if (!s) {
 		*err = -EBUSY;
 		return NULL;
 	}
-	s = dm_container_of(w->idle_list.next, struct dm_slot, link);
-	reclaim_slot(w, s);
+	reclaim_slot(w, s, false);
 	*dropped = true;
 	return s;
+}
+
+unsigned int dm_window_reclaim_chunk(struct dm_window *w)
+{
+	unsigned int n = 0;
+
+	if (!below_threshold(w) || (w->policy.inject & DM_INJ_NO_RECLAIM))
+		return 0;
+	while (n < DM_RECLAIM_CHUNK && !dm_list_empty(&w->idle_list)) {
+		struct dm_slot *s = dm_container_of(w->idle_list.next,
+						    struct dm_slot, link);
+
+		reclaim_slot(w, s, true);
+		dm_slot_give_back(w, s);
+		n++;
+	}
+	return n;
+}
+
+static void *worker_main(void *arg)
+{
+	struct dm_window *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->worker_stop) {
+		struct timespec until;
+
+		if (dm_window_reclaim_chunk(w))
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += 100 * 1000 * 1000;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->worker_cond, &w->lock, &until);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+int dm_window_start_worker(struct dm_window *w)
+{
+	int err;
+
+	/*
+	 * no-reclaim reclaims nothing; under reclaim-deadlock the worker
+	 * would wait for the lock the request holds: it never runs
+	 */
+	if (w->policy.inject & (DM_INJ_NO_RECLAIM | DM_INJ_RECLAIM_DEADLOCK))
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	w->worker_stop = false;
+	err = pthread_create(&w->worker, NULL, worker_main, w);
+	w->worker_running = !err;
+	pthread_mutex_unlock(&w->lock);
+	return -err;
+}
+
+void dm_window_stop_worker(struct dm_window *w)
+{
+	if (!w->worker_running)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->worker_stop = true;
+	pthread_cond_signal(&w->worker_cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->worker, NULL);
+	w->worker_running = false;
 }
 
 void dm_slot_give_back(struct dm_window *w, struct dm_slot *s)
@@ -140,8 +261,7 @@ void dm_slot_give_back(struct dm_window *w, struct dm_slot *s)
 	s->state = DM_SLOT_FREE;
 	s->tree = NULL;
 	s->writable = false;
-	s->host_rw = false;
-	s->stale = false;
+	s->leaked = false;
 	s->orphan = false;
 	s->refs = 0;
 	dm_list_add_tail(&s->link, &w->free_list);
@@ -150,15 +270,13 @@ void dm_slot_give_back(struct dm_window *w, struct dm_slot *s)
 }
 
 void dm_slot_mapped(struct dm_window *w, struct dm_slot *s,
-		    struct dm_tree *t, uint64_t idx, bool writable,
-		    bool host_rw)
+		    struct dm_tree *t, uint64_t idx, bool writable)
 {
 	s->state = DM_SLOT_MAPPED;
 	s->tree = t;
 	s->idx = idx;
 	s->writable = writable;
-	s->host_rw = host_rw;
-	s->stale = false;
+	s->leaked = false;
 	s->orphan = false;
 	s->refs = 0;
 	w->nmapped++;
@@ -177,6 +295,7 @@ void dm_slot_idle(struct dm_window *w, struct dm_slot *s)
 {
 	dm_list_add_tail(&s->link, &w->idle_list);
 	pthread_cond_broadcast(&w->cond);
+	kick_worker(w);
 }
 
 void dm_slot_remove(struct dm_window *w, struct dm_slot *s)
@@ -207,9 +326,9 @@ int dm_window_wait(struct dm_window *w, const struct timespec *deadline)
 	if (window_stopping(w))
 		return -ENOTCONN;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec > deadline->tv_sec ||
-	    (now.tv_sec == deadline->tv_sec &&
-	     now.tv_nsec >= deadline->tv_nsec))
+	if (deadline && (now.tv_sec > deadline->tv_sec ||
+			 (now.tv_sec == deadline->tv_sec &&
+			  now.tv_nsec >= deadline->tv_nsec)))
 		return -EAGAIN;
 	/* wake up at least every 100 ms to notice a shutdown */
 	until = now;
@@ -218,9 +337,9 @@ int dm_window_wait(struct dm_window *w, const struct timespec *deadline)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
-	if (until.tv_sec > deadline->tv_sec ||
-	    (until.tv_sec == deadline->tv_sec &&
-	     until.tv_nsec > deadline->tv_nsec))
+	if (deadline && (until.tv_sec > deadline->tv_sec ||
+			 (until.tv_sec == deadline->tv_sec &&
+			  until.tv_nsec > deadline->tv_nsec)))
 		until = *deadline;
 	pthread_cond_timedwait(&w->cond, &w->lock, &until);
 	return 0;
@@ -236,7 +355,7 @@ static void snapshot_maps(struct dm_window *w, struct dm_snapshot *snap)
 		return;
 	for (i = 0; i < w->nslots; i++) {
 		struct dm_slot *s = &w->slots[i];
-		struct dm_map_line *m;
+		struct dt_ctl_map *m;
 
 		if (s->state != DM_SLOT_MAPPED)
 			continue;
@@ -279,12 +398,15 @@ int dm_window_snapshot(struct dm_window *w, struct dm_snapshot *snap,
 						   __ATOMIC_RELAXED);
 		snap->slots_mapped = __atomic_load_n(&w->nmapped,
 						     __ATOMIC_RELAXED);
+		snap->slots_leaked = __atomic_load_n(&w->nleaked,
+						     __ATOMIC_RELAXED);
 		return 0;
 	}
 	dm_stats_copy(&snap->stats, &w->stats);
 	snap->slots_free = w->nfree;
 	snap->slots_busy = w->nbusy;
 	snap->slots_mapped = w->nmapped;
+	snap->slots_leaked = w->nleaked;
 	snapshot_maps(w, snap);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
@@ -292,7 +414,7 @@ int dm_window_snapshot(struct dm_window *w, struct dm_snapshot *snap,
 
 void dm_snapshot_free(struct dm_snapshot *snap)
 {
-	size_t i;
+	int i;
 
 	for (i = 0; i < snap->nmaps; i++)
 		free(snap->maps[i].path);

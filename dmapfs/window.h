@@ -2,8 +2,13 @@
 /*
  * window.h - the emulated DAX window: N slots of 2 MiB, a free list, an
  * LRU of idle mapped slots, reference counts of in-flight users, and
- * reclaim. This is pure bookkeeping: the actual mmap work is done by a
- * backend (host.c in dmapfs, a fake in the unit tests).
+ * reclaim as upstream fs/fuse/dax.c does it: a background worker frees
+ * DM_RECLAIM_CHUNK idle slots at a time (least recently used first)
+ * while fewer than DM_RECLAIM_THRESHOLD percent are free, and a request
+ * that finds no free slot reclaims one inline (an idle slot of its own
+ * inode first, else any idle one) or waits. This is pure bookkeeping:
+ * the actual mmap work is done by a backend (host.c in dmapfs, a fake
+ * in the unit tests).
  *
  * One mutex, w->lock, protects every slot and every per-inode dmap index
  * (dmap.h). It is never held while data is copied or a host fault is
@@ -17,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dt_dmapctl.h"
 #include "list.h"
 #include "policy.h"
 #include "stats.h"
@@ -24,8 +30,11 @@
 #define DM_RANGE_SHIFT	21
 #define DM_RANGE_SIZE	(1UL << DM_RANGE_SHIFT)
 
-/* How long a request waits for a busy slot before failing with EAGAIN. */
+/* busy-eagain: how long a request waits for a busy window, then EAGAIN */
 #define DM_BUSY_TIMEOUT_MS	5000
+/* upstream's FUSE_DAX_RECLAIM_THRESHOLD (percent) and _CHUNK */
+#define DM_RECLAIM_THRESHOLD	20
+#define DM_RECLAIM_CHUNK	10
 
 enum dm_slot_state {
 	DM_SLOT_FREE = 0,	/* on the free list, PROT_NONE */
@@ -41,9 +50,8 @@ struct dm_slot {
 	enum dm_slot_state state;
 	struct dm_tree *tree;	/* owning inode index; NULL if orphaned */
 	uint64_t idx;		/* 2 MiB range index in the file */
-	bool writable;		/* bookkeeping: an RW dmap */
-	bool host_rw;		/* really mapped PROT_READ|PROT_WRITE */
-	bool stale;		/* detached private copy (stale-upgrade) */
+	bool writable;		/* an RW dmap: mapped PROT_READ|PROT_WRITE */
+	bool leaked;		/* on its tree's leaked list (stale-upgrade) */
 	bool orphan;		/* owner released while the slot was busy */
 	unsigned int refs;	/* in-flight requests using the slot */
 	/*
@@ -54,7 +62,7 @@ struct dm_slot {
 	bool hole;
 	int hole_fd;
 	uint64_t hole_off;	/* file offset of the range */
-	struct dm_list link;	/* free list or idle LRU */
+	struct dm_list link;	/* free list, idle LRU or leaked list */
 };
 
 /*
@@ -69,8 +77,6 @@ struct dm_backend {
 		   bool rw);
 	/* REMOVEMAPPING: msync an RW slot, then make it PROT_NONE again */
 	int (*unmap)(void *ctx, struct dm_slot *s);
-	/* stale-upgrade: replace @s by a private copy of its contents */
-	int (*detach)(void *ctx, struct dm_slot *s, void *file);
 	/* the file system is going away: blocked waits must end */
 	bool (*stopping)(void *ctx);
 	/* name of @file for the control file */
@@ -85,10 +91,16 @@ struct dm_window {
 	unsigned int nfree;
 	unsigned int nbusy;
 	unsigned int nmapped;
+	unsigned int nleaked;		/* mapped, on a tree's leaked list */
 	struct dm_list free_list;
 	struct dm_list idle_list;	/* least recently used first */
 	struct dm_policy policy;
-	unsigned int busy_timeout_ms;
+	unsigned int busy_timeout_ms;	/* busy-eagain */
+	/* the background reclaim worker */
+	pthread_t worker;
+	pthread_cond_t worker_cond;	/* below the threshold: work */
+	bool worker_running;
+	bool worker_stop;
 	const struct dm_backend *be;
 	void *be_ctx;
 	struct dm_stats stats;
@@ -102,20 +114,28 @@ void dm_window_destroy(struct dm_window *w);
 /* --- used by dmap.c, with w->lock held --- */
 
 /*
- * Take a slot for a new dmap: a free one, else reclaim the least recently
- * used idle one. Returns a DM_SLOT_TAKEN slot, or NULL and *err:
+ * Take a slot for a new dmap of inode @t: a free one, else reclaim an
+ * idle one inline: the least recently used of @t's own, else the least
+ * recently used of all, never @keep (NULL: none). Returns a
+ * DM_SLOT_TAKEN slot, or NULL and *err:
  *   -EBUSY	every slot is in use by a request (the caller may wait)
  *   -ENOMEM	no free slot and reclaim is disabled (no-reclaim)
  *   -ENOTCONN	shutting down
  * Reclaim drops the lock around the msync/unmap; *dropped tells.
  */
-struct dm_slot *dm_slot_take(struct dm_window *w, bool *dropped, int *err);
+struct dm_slot *dm_slot_take(struct dm_window *w, struct dm_tree *t,
+			     struct dm_slot *keep, bool *dropped, int *err);
+/*
+ * One round of the background worker: when fewer than the threshold are
+ * free, reclaim up to DM_RECLAIM_CHUNK idle slots, least recently used
+ * first, and free them. Returns how many; drops the lock around unmaps.
+ */
+unsigned int dm_window_reclaim_chunk(struct dm_window *w);
 /* TAKEN -> FREE */
 void dm_slot_give_back(struct dm_window *w, struct dm_slot *s);
 /* TAKEN -> MAPPED for @t/@idx (refs stay 0, slot not on the LRU yet) */
 void dm_slot_mapped(struct dm_window *w, struct dm_slot *s,
-		    struct dm_tree *t, uint64_t idx, bool writable,
-		    bool host_rw);
+		    struct dm_tree *t, uint64_t idx, bool writable);
 /* take a reference on a mapped slot */
 void dm_slot_ref(struct dm_window *w, struct dm_slot *s);
 /* make an unreferenced mapped slot idle (most recently used) */
@@ -126,20 +146,17 @@ void dm_slot_idle(struct dm_window *w, struct dm_slot *s);
  */
 void dm_slot_remove(struct dm_window *w, struct dm_slot *s);
 /*
- * Wait for a slot to become idle or free, at most until @deadline
- * (CLOCK_MONOTONIC). 0 to retry, -EAGAIN at the deadline, -ENOTCONN when
- * shutting down.
+ * Wait a little (at most 100 ms) for a slot to become idle or free, never
+ * after @deadline (CLOCK_MONOTONIC; NULL: none). 0 to look again,
+ * -EAGAIN at the deadline, -ENOTCONN when shutting down.
  */
 int dm_window_wait(struct dm_window *w, const struct timespec *deadline);
 
-/* --- the control file --- */
+/* The background reclaim worker (not with no-reclaim, reclaim-deadlock). */
+int dm_window_start_worker(struct dm_window *w);
+void dm_window_stop_worker(struct dm_window *w);
 
-struct dm_map_line {
-	char *path;
-	uint64_t idx;
-	unsigned int slot;
-	bool rw;
-};
+/* --- the control file --- */
 
 struct dm_snapshot {
 	struct dm_stats stats;
@@ -147,9 +164,10 @@ struct dm_snapshot {
 	unsigned int slots_free;
 	unsigned int slots_busy;
 	unsigned int slots_mapped;
+	unsigned int slots_leaked;
 	bool window_locked;	/* the lock could not be taken in time */
-	struct dm_map_line *maps;
-	size_t nmaps;
+	struct dt_ctl_map *maps;	/* the map lines */
+	int nmaps;
 };
 
 /*

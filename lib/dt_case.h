@@ -38,6 +38,14 @@ enum dt_feature {
 	DT_FEAT_COUNTERS	= 1u << 2,	/* dmapfs mapping counters */
 	DT_FEAT_SIZE_LIMITED	= 1u << 3,	/* host fs is small, ours */
 	DT_FEAT_FUSE		= 1u << 4,	/* target is a FUSE fs */
+	/*
+	 * MAP_SHARED mmaps are DAX mappings: their faults set up window
+	 * ranges, pin them while mapped, fail with SIGBUS when a fault-time
+	 * setup fails, and truncate must break the DAX layout. Real DAX
+	 * mounts have it; dmapfs does not (its mmaps go through the page
+	 * cache): checks of those claims are not measured there.
+	 */
+	DT_FEAT_DAX_MMAP	= 1u << 5,
 };
 
 struct dt_variant {

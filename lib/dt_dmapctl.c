@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * dt_dmapctl.c - read and parse the dmapfs control file (dt_dmapctl.h).
- * Keys are parsed by name (dmapfs may add keys); map paths are unescaped
- * from the \ooo octal form dmapfs uses for space, tab, newline and
- * backslash.
+ * dt_dmapctl.c - the one writer (used by dmapfs) and the one reader of
+ * the dmapfs control file text, and the escaping of its map paths
+ * (dt_dmapctl.h). Keys are parsed by name from
+ * the tables of the header (dmapfs may add keys); map paths are escaped
+ * in the \ooo octal form for space, tab, newline and backslash, as in
+ * /proc/mounts.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +18,76 @@
 #include "dt_dmapctl.h"
 #include "dt_fs.h"
 
-#define CTL_NAME	".dmapfs"
 #define CTL_MAX		(64u << 20)
+
+enum key_kind { K_NUM, K_WORD };
+
+/* every key, in the order dmapfs writes them */
+static const struct ctl_key {
+	const char *key;
+	size_t off;
+	size_t size;
+	enum key_kind kind;
+} ctl_keys[] = {
+	{ "version", offsetof(struct dt_ctl, version), 0, K_NUM },
+#define X(k, sz, help) { #k, offsetof(struct dt_ctl, k), sz, K_WORD },
+	DT_CTL_WORDS(X)
+#undef X
+#define X(k, help) { #k, offsetof(struct dt_ctl, k), 0, K_NUM },
+	DT_CTL_STATE(X)
+	DT_CTL_COUNTERS(X)
+#undef X
+};
+
+#define NR_KEYS		(sizeof(ctl_keys) / sizeof(ctl_keys[0]))
+
+void dt_ctl_escape(const char *in, char *out, size_t len)
+{
+	size_t pos = 0;
+
+	if (!len)
+		return;
+	for (; *in && pos + 1 < len; in++) {
+		unsigned char c = *in;
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\\') {
+			if (pos + 5 > len)
+				break;
+			snprintf(out + pos, 5, "\\%03o", c);
+			pos += 4;
+		} else {
+			out[pos++] = c;
+		}
+	}
+	out[pos] = '\0';
+}
+
+int dt_ctl_write(FILE *f, const struct dt_ctl *c)
+{
+	char path[8192];
+	size_t i;
+	int k;
+
+	for (i = 0; i < NR_KEYS; i++) {
+		const struct ctl_key *key = &ctl_keys[i];
+		const char *field = (const char *)c + key->off;
+
+		if (key->kind == K_NUM)
+			fprintf(f, "%s %llu\n", key->key, (unsigned long long)
+				*(const uint64_t *)field);
+		else
+			fprintf(f, "%s %s\n", key->key, field);
+	}
+	for (k = 0; k < c->nmaps; k++) {
+		const struct dt_ctl_map *m = &c->maps[k];
+
+		dt_ctl_escape(m->path ? m->path : "?", path, sizeof(path));
+		fprintf(f, "map %s %llu %u %s\n", path,
+			(unsigned long long)m->idx, m->slot,
+			m->rw ? "rw" : "ro");
+	}
+	return ferror(f) ? -1 : 0;
+}
 
 static char *unescape(const char *s, size_t len)
 {
@@ -76,55 +146,61 @@ static int parse_map(const char *line, size_t len, struct dt_ctl *c)
 	return 0;
 }
 
-int dt_ctl_parse(const char *text, struct dt_ctl *c)
+static const struct ctl_key *find_key(const char *key, size_t klen)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-	} keys[] = {
-#define K(f) { #f, offsetof(struct dt_ctl, f) }
-		K(slot_size), K(slots_total), K(slots_free), K(slots_busy),
-		K(setup_ro), K(setup_rw), K(upgrades), K(removemappings),
-		K(reclaims), K(enospc_early), K(sigbus),
-#undef K
-	};
+	size_t i;
+
+	for (i = 0; i < NR_KEYS; i++)
+		if (strlen(ctl_keys[i].key) == klen &&
+		    !strncmp(key, ctl_keys[i].key, klen))
+			return &ctl_keys[i];
+	return NULL;
+}
+
+static void set_key(struct dt_ctl *c, const struct ctl_key *k,
+		    const char *v, size_t vlen)
+{
+	char *field = (char *)c + k->off;
+
+	if (k->kind == K_NUM)
+		*(uint64_t *)field = strtoull(v, NULL, 10);
+	else
+		snprintf(field, k->size, "%.*s", (int)vlen, v);
+}
+
+int dt_ctl_parse_text(const char *text, bool maps, struct dt_ctl *c)
+{
+	bool have_total = false, have_ro = false, have_rw = false,
+	     have_up = false;
 	const char *line = text;
-	unsigned int found = 0;
 
 	memset(c, 0, sizeof(*c));
 	while (line && *line) {
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 		const char *sp = memchr(line, ' ', len);
-		size_t klen = sp ? (size_t)(sp - line) : len, i;
+		size_t klen = sp ? (size_t)(sp - line) : len;
+		const struct ctl_key *k;
 
 		if (klen == 3 && !strncmp(line, "map", 3)) {
-			parse_map(line, len, c);
-		} else if (sp) {
-			const char *v = sp + 1;
-			size_t vlen = len - klen - 1;
-
-			for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-				if (strlen(keys[i].key) != klen ||
-				    strncmp(line, keys[i].key, klen))
-					continue;
-				*(uint64_t *)((char *)c + keys[i].off) =
-					strtoull(v, NULL, 10);
-				found |= 1u << i;
-			}
-			if (klen == 13 && !strncmp(line, "window_locked", 13))
-				c->window_locked = *v == '1';
-			if (klen == 6 && !strncmp(line, "inject", 6))
-				snprintf(c->inject, sizeof(c->inject), "%.*s",
-					 (int)vlen, v);
-			if (klen == 6 && !strncmp(line, "client", 6))
-				snprintf(c->client, sizeof(c->client), "%.*s",
-					 (int)vlen, v);
+			if (maps)
+				parse_map(line, len, c);
+		} else if (sp && (k = find_key(line, klen))) {
+			set_key(c, k, sp + 1, len - klen - 1);
+			have_total |= k->off == offsetof(struct dt_ctl,
+							 slots_total);
+			have_ro |= k->off == offsetof(struct dt_ctl, setup_ro);
+			have_rw |= k->off == offsetof(struct dt_ctl, setup_rw);
+			have_up |= k->off == offsetof(struct dt_ctl, upgrades);
 		}
 		line = nl ? nl + 1 : NULL;
 	}
-	/* slots_total and setup_ro/setup_rw/upgrades */
-	return (found & 0x72) == 0x72 ? 0 : -1;
+	return have_total && have_ro && have_rw && have_up ? 0 : -1;
+}
+
+int dt_ctl_parse(const char *text, struct dt_ctl *c)
+{
+	return dt_ctl_parse_text(text, true, c);
 }
 
 void dt_ctl_free(struct dt_ctl *c)
@@ -146,7 +222,7 @@ int dt_ctl_read(const char *dir, struct dt_ctl *c)
 
 	memset(c, 0, sizeof(*c));
 	if (dt_mount_root(dir, root, sizeof(root)) < 0 ||
-	    dt_path(path, sizeof(path), root, CTL_NAME) < 0)
+	    dt_path(path, sizeof(path), root, DT_CTL_NAME) < 0)
 		return -1;
 	text = dt_read_whole(path, CTL_MAX, NULL);
 	if (!text)

@@ -12,68 +12,36 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dt_dmapctl.h"
 #include "dt_fs.h"
 #include "dt_obs_priv.h"
 #include "dt_observe.h"
 
-#define CTL_NAME	".dmapfs"
 #define CTL_MAX		(16u << 20)
 
 struct counters_priv {
 	char path[4200];
 };
 
+/* the mapping counts of the control file; -1 when keys lack */
 int dt_counters_parse(const char *text, struct dt_map_count *c,
 		      uint64_t *stalls_now)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-	} keys[] = {
-#define K(k, f) { k, offsetof(struct dt_map_count, f) }
-		K("setup_ro", setup_ro),
-		K("setup_rw", setup_rw),
-		K("upgrades", upgrades),
-		K("removemappings", removes),
-		K("enospc_early", enospc_early),
-		K("vcpu_stalls_total", stalls),
-		K("host_write_faults", host_write_faults),
-		K("sigbus", sigbus),
-#undef K
-	};
-	const char *line = text;
-	int found = 0;
+	struct dt_ctl ctl;
+	int ret = dt_ctl_parse_text(text, false, &ctl);
 
 	memset(c, 0, sizeof(*c));
-	*stalls_now = 0;
-	while (line && *line) {
-		const char *nl = strchr(line, '\n');
-		const char *sp = strchr(line, ' ');
-		size_t klen, i;
-
-		if (sp && (!nl || sp < nl)) {
-			unsigned long long v;
-			char *end;
-
-			klen = sp - line;
-			v = strtoull(sp + 1, &end, 10);
-			if (end != sp + 1 && (*end == '\n' || !*end)) {
-				for (i = 0; i < sizeof(keys) / sizeof(keys[0]);
-				     i++) {
-					if (strlen(keys[i].key) != klen ||
-					    strncmp(line, keys[i].key, klen))
-						continue;
-					*(uint64_t *)((char *)c + keys[i].off) = v;
-					found |= 1 << i;
-				}
-				if (klen == 11 && !strncmp(line, "vcpu_stalls", 11))
-					*stalls_now = v;
-			}
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	/* the three the checks stand on must be there */
-	return (found & 7) == 7 ? 0 : -1;
+	*stalls_now = ctl.vcpu_stalls;
+	c->setup_ro = ctl.setup_ro;
+	c->setup_rw = ctl.setup_rw;
+	c->upgrades = ctl.upgrades;
+	c->removes = ctl.removemappings;
+	c->enospc_early = ctl.enospc_early;
+	c->stalls = ctl.vcpu_stalls_total;
+	c->host_write_faults = ctl.host_write_faults;
+	c->sigbus = ctl.sigbus;
+	dt_ctl_free(&ctl);
+	return ret;
 }
 
 static int counters_open(struct dt_obs *o, void **priv, char *why,
@@ -94,7 +62,7 @@ static int counters_open(struct dt_obs *o, void **priv, char *why,
 		snprintf(why, len, "out of memory");
 		return -1;
 	}
-	dt_path(p->path, sizeof(p->path), o->mount_root, CTL_NAME);
+	dt_path(p->path, sizeof(p->path), o->mount_root, DT_CTL_NAME);
 	text = dt_read_whole(p->path, CTL_MAX, &n);
 	if (!text) {
 		snprintf(why, len, "no dmapfs control file %s: %s", p->path,

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dt_dmapctl.h"
 #include "env.h"
 #include "target.h"
 
@@ -258,7 +259,7 @@ void env_probe(struct env_info *e, const char *path)
 	else if (has_opt(e->mount_opts, "dax=never"))
 		snprintf(e->dax_mode, sizeof(e->dax_mode), "never");
 	e->file_dax = probe_file_dax(path);
-	snprintf(ctl, sizeof(ctl), "%s/" DMAPFS_CTL_NAME, e->mount_point);
+	snprintf(ctl, sizeof(ctl), "%s/" DT_CTL_NAME, e->mount_point);
 	e->obs_counters = e->fuse && !access(ctl, R_OK);
 
 	/* the precise reason a DAX case cannot run here */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conffile.h"
+#include "dt_dmapctl.h"
 #include "dt_proto.h"
 #include "options.h"
 #include "util.h"
@@ -195,9 +196,12 @@ static int set_param(struct dt_opts *o, const char *v, char *err,
 	return 0;
 }
 
+/* dmapfs --inject names: the control protocol's table */
 const char *const dt_inject_names[] = {
-	"no-upgrade", "stale-upgrade", "reclaim-deadlock", "no-reclaim",
-	"read-allocates", NULL,
+#define X(id, name, help) name,
+	DT_CTL_INJECTS(X)
+#undef X
+	NULL,
 };
 
 static int set_label(struct dt_opts *o, const char *v, char *err,

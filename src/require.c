@@ -16,6 +16,7 @@ const char *feature_name(unsigned int bit)
 	case DT_FEAT_COUNTERS: return "dmapfs-counters";
 	case DT_FEAT_SIZE_LIMITED: return "size-limited";
 	case DT_FEAT_FUSE: return "FUSE";
+	case DT_FEAT_DAX_MMAP: return "DAX-mmap";
 	}
 	return "unknown";
 }
@@ -29,6 +30,7 @@ static const char *feature_missing(unsigned int bit)
 	case DT_FEAT_COUNTERS: return "has no dmapfs mapping counters";
 	case DT_FEAT_SIZE_LIMITED: return "has no size-limited host file system";
 	case DT_FEAT_FUSE: return "is not a FUSE file system";
+	case DT_FEAT_DAX_MMAP: return "does not map files DAX on mmap";
 	}
 	return "lacks an unknown feature";
 }

@@ -14,6 +14,7 @@
 
 #include "bounded.h"
 #include "dt_case.h"
+#include "dt_dmapctl.h"
 
 #include "target.h"
 
@@ -22,6 +23,20 @@ static const struct dt_target_ops *const targets[] = {
 	&dt_target_dir,
 	NULL,
 };
+
+unsigned int target_dax_mmap(const char *root, bool dmapfs, bool dax)
+{
+	struct dt_ctl c;
+	bool yes;
+
+	if (!dmapfs)
+		return dax ? DT_FEAT_DAX_MMAP : 0;
+	if (dt_ctl_read(root, &c) < 0)
+		return 0;
+	yes = !strcmp(c.dax_mmap, "yes");
+	dt_ctl_free(&c);
+	return yes ? DT_FEAT_DAX_MMAP : 0;
+}
 
 const struct dt_target_ops *target_find(const char *name)
 {

@@ -48,12 +48,16 @@ struct dt_target {
 };
 
 #define FUSE_SUPER_MAGIC 0x65735546
-/* dmapfs's control file, at the root of its mount */
-#define DMAPFS_CTL_NAME ".dmapfs"
 
 const struct dt_target_ops *target_find(const char *name);
 int target_mount_root(const char *path, char *out, size_t size);
 int target_free_bytes(const struct dt_target *t, uint64_t *out);
+/*
+ * DT_FEAT_DAX_MMAP for a mount at root, or 0: a dmapfs mount (it has a
+ * control file) says so in its dax_mmap key; any other mount has it when
+ * it is DAX (dax).
+ */
+unsigned int target_dax_mmap(const char *root, bool dmapfs, bool dax);
 
 extern const struct dt_target_ops dt_target_dir;
 extern const struct dt_target_ops dt_target_dmapfs;

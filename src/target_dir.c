@@ -70,6 +70,8 @@ static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 		t->features |= DT_FEAT_COUNTERS;
 	if (!env.no_dax_reason[0])
 		t->features |= DT_FEAT_DAX;
+	t->features |= target_dax_mmap(t->root, env.obs_counters,
+				       !env.no_dax_reason[0]);
 	snprintf(t->no_dax_reason, sizeof(t->no_dax_reason), "%s",
 		 env.no_dax_reason);
 	t->env_json = env_json(&env);
@@ -107,6 +109,8 @@ static char *dir_describe(struct dt_target *t)
 	json_object_object_add(o, "root", json_object_new_string(t->root));
 	json_object_object_add(o, "fuse", json_object_new_boolean(
 				       t->features & DT_FEAT_FUSE));
+	json_object_object_add(o, "dax_mmap", json_object_new_boolean(
+				       t->features & DT_FEAT_DAX_MMAP));
 	s = xstrdup(json_object_to_json_string(o));
 	json_object_put(o);
 	return s;

@@ -30,6 +30,7 @@
 
 #include "bounded.h"
 #include "dt_case.h"
+#include "dt_dmapctl.h"
 #include "env.h"
 #include "options.h"
 #include "procs.h"
@@ -390,21 +391,42 @@ static int dmapfs_setup(struct dt_target *t, const struct dt_opts *o,
 	snprintf(t->root, sizeof(t->root), "%s", p->mnt);
 	t->features = DT_FEAT_FUSE | DT_FEAT_DAX | DT_FEAT_COUNTERS |
 		      DT_FEAT_SIZE_LIMITED | DT_FEAT_FILL;
+	/* dmapfs declares what it cannot emulate: DAX mmap */
+	t->features |= target_dax_mmap(p->mnt, true, true);
 	env_probe(&env, p->mnt);
 	t->env_json = env_json(&env);
 	return 0;
 }
 
+/* what a dmapfs exit status means (--host-fault die: a VMM's death) */
+static const char *exit_meaning(int code)
+{
+	switch (code) {
+	case DT_CTL_EXIT_SIGBUS:
+		return "died of SIGBUS as a VMM does when a host fault cannot allocate";
+	case DT_CTL_EXIT_SIGSEGV:
+		return "died of SIGSEGV as a VMM does on a store into a window slot the host mapped read-only";
+	}
+	return NULL;
+}
+
 static int dmapfs_check(struct dt_target *t, char *why, size_t size)
 {
 	struct dmapfs_priv *p = t->priv;
+	const char *vmm;
 	char last[256];
 
 	reap_dmapfs(p, false);
 	if (p->pid)
 		return 0;
 	last_log_line(p, last, sizeof(last));
-	if (WIFSIGNALED(p->status))
+	vmm = WIFEXITED(p->status) ? exit_meaning(WEXITSTATUS(p->status)) :
+				     NULL;
+	if (vmm)
+		snprintf(why, size, "dmapfs %s (exit status %d)%s%s", vmm,
+			 WEXITSTATUS(p->status),
+			 last[0] ? "; its last words: " : "", last);
+	else if (WIFSIGNALED(p->status))
 		snprintf(why, size, "dmapfs was killed by SIG%s%s%s",
 			 sigabbrev_np(WTERMSIG(p->status)) ?: "?",
 			 last[0] ? "; its last words: " : "", last);
@@ -475,6 +497,8 @@ static char *dmapfs_describe(struct dt_target *t)
 		json_object_array_add(a, json_object_new_string(o->injects[i]));
 	json_object_object_add(j, "inject", a);
 	json_object_object_add(j, "log", json_object_new_string(p->log));
+	json_object_object_add(j, "dax_mmap", json_object_new_boolean(
+				       t->features & DT_FEAT_DAX_MMAP));
 	s = xstrdup(json_object_to_json_string(j));
 	json_object_put(j);
 	return s;

@@ -35,13 +35,13 @@ declare -A config_opts=(
 	[pre-patch]="--client legacy --host-reserve off"
 	[legacy]="--client legacy"
 	[today-daemons]="--host-reserve off"
-	[read-allocates]="--inject read-allocates"
-	[no-upgrade]="--inject no-upgrade"
+	[reserve-ro]="--inject reserve-ro"
+	[no-upgrade]="--inject no-upgrade --host-fault die"
 	[stale-upgrade]="--inject stale-upgrade"
 	[reclaim-deadlock]="--inject reclaim-deadlock"
 	[no-reclaim]="--inject no-reclaim"
 )
-configs=(reference pre-patch legacy today-daemons read-allocates
+configs=(reference pre-patch legacy today-daemons reserve-ro
 	 no-upgrade stale-upgrade reclaim-deadlock no-reclaim)
 
 # the columns: case ids, in order
@@ -53,8 +53,8 @@ columns=(truncate-od/native truncate-od/native-full truncate-od/literal-full
 # expected cells: "config case" -> verdict[:reason glob]. The reference
 # configuration must PASS every column; other cells are shown, not judged.
 declare -A expect=(
-	["pre-patch truncate-od/native-full"]=HANG
-	["pre-patch ro-mapping"]=FAIL
+	["pre-patch truncate-od/native-full"]="FAIL:*read-write mapping*"
+	["pre-patch ro-mapping"]="FAIL:*read-write mapping*"
 	["pre-patch pwrite-enospc/native"]=HANG
 	["legacy truncate-od/native-full"]=FAIL
 	["legacy ro-mapping"]=FAIL
@@ -62,9 +62,9 @@ declare -A expect=(
 	["today-daemons truncate-od/native-full"]=PASS
 	["today-daemons pwrite-enospc/native"]=HANG
 	["today-daemons host-enospc"]=HANG
-	["read-allocates ro-mapping"]="FAIL:*host blocks*"
-	["no-upgrade mixed-rw-2m"]="FAIL:*offset*"
-	["stale-upgrade mixed-rw-2m"]="FAIL:*stale*"
+	["reserve-ro ro-mapping"]="FAIL:*host blocks*"
+	["no-upgrade mixed-rw-2m"]="FAIL:*SIGSEGV*"
+	["stale-upgrade mixed-rw-2m"]="FAIL:*second mapping*"
 	["reclaim-deadlock dmap-exhaust"]=HANG
 	["no-reclaim dmap-exhaust"]=FAIL
 )

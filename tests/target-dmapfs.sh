@@ -21,6 +21,7 @@ expect_eq "hang: next case ran" "$(result_get "$run" meta-fail verdict)" FAIL
 expect_match "hang: restart announced" "$(cat "$T/tap1")" "*case hung: restarting target dmapfs*"
 expect_eq "hang: target in run.json" "$($JSON_GET "$run/run.json" target.name)" dmapfs
 expect_eq "hang: slots in run.json" "$($JSON_GET "$run/run.json" target.slots)" 8
+expect_eq "dmapfs declares no DAX mmap" "$($JSON_GET "$run/run.json" target.dax_mmap)" false
 
 # 2. dmapfs killed in the middle of a case
 "$DMAPTEST" run meta-hang meta-pass -T 10 "${common[@]}" >"$T/tap2" 2>&1 &

@@ -15,6 +15,7 @@
 
 #include "ctl.h"
 #include "dmap.h"
+#include "dt_dmapctl.h"
 #include "host.h"
 #include "opts.h"
 #include "policy.h"
@@ -27,7 +28,6 @@ struct fake {
 	int maps;
 	int maps_rw;
 	int unmaps;
-	int detaches;
 	int reserve_err;
 	int last_map_slot;
 	bool last_map_rw;
@@ -60,12 +60,6 @@ static int fake_unmap(void *ctx, struct dm_slot *s)
 	return 0;
 }
 
-static int fake_detach(void *ctx, struct dm_slot *s, void *file)
-{
-	((struct fake *)ctx)->detaches++;
-	return 0;
-}
-
 static bool fake_stopping(void *ctx)
 {
 	return ((struct fake *)ctx)->stopping;
@@ -80,7 +74,6 @@ static const struct dm_backend fake_be = {
 	.reserve = fake_reserve,
 	.map = fake_map,
 	.unmap = fake_unmap,
-	.detach = fake_detach,
 	.stopping = fake_stopping,
 	.describe = fake_describe,
 };
@@ -135,7 +128,7 @@ START_TEST(read_sets_up_ro_and_reuses)
 	setup_policy(4, DM_CLIENT_REFERENCE, true, 0);
 	ck_assert_int_eq(touch(&tree, 0, 0, &ref), 0);
 	ck_assert(!ref.slot->writable);
-	ck_assert(!ref.host_write);
+	ck_assert(!ref.writable);
 	ck_assert_int_eq(fk.maps, 1);
 	ck_assert_int_eq(fk.maps_rw, 0);
 	ck_assert_int_eq(fk.reserves, 0);
@@ -159,7 +152,6 @@ START_TEST(write_upgrades_ro_in_place_once)
 	ck_assert_int_eq(touch(&tree, 3, DM_GET_WRITE, &r2), 0);
 	ck_assert_ptr_eq(r1.slot, r2.slot);
 	ck_assert(r2.writable);
-	ck_assert(r2.host_write);
 	ck_assert_uint_eq(win.stats.upgrades, 1);
 	ck_assert_int_eq(fk.reserves, 1);
 	ck_assert_int_eq(fk.last_map_slot, (int)r1.slot->id);
@@ -194,7 +186,8 @@ START_TEST(legacy_reads_set_up_rw)
 
 	setup_policy(4, DM_CLIENT_LEGACY, true, 0);
 	ck_assert_int_eq(touch(&tree, 0, 0, &ref), 0);
-	ck_assert(ref.host_write);
+	ck_assert(ref.writable);
+	ck_assert(fk.last_map_rw);
 	ck_assert_uint_eq(win.stats.setup_rw, 1);
 	ck_assert_uint_eq(win.stats.setup_ro, 0);
 	ck_assert_int_eq(fk.reserves, 1);
@@ -227,11 +220,85 @@ START_TEST(reclaim_takes_least_recently_used)
 }
 END_TEST
 
+START_TEST(reclaim_prefers_own_inode)
+{
+	struct dm_tree t3;
+
+	setup_policy(3, DM_CLIENT_REFERENCE, true, 0);
+	dm_tree_init(&t3, "third");
+	ck_assert_int_eq(touch(&tree2, 0, 0, NULL), 0);	/* LRU */
+	ck_assert_int_eq(touch(&tree, 0, 0, NULL), 0);
+	ck_assert_int_eq(touch(&tree2, 1, 0, NULL), 0);
+	/* inline reclaim takes the inode's own idle range first */
+	ck_assert_int_eq(touch(&tree, 1, 0, NULL), 0);
+	ck_assert_ptr_null(dm_tree_find(&tree, 0));
+	ck_assert_ptr_nonnull(dm_tree_find(&tree2, 0));
+	ck_assert_uint_eq(win.stats.reclaims_inline, 1);
+	ck_assert_uint_eq(win.stats.reclaims, 1);
+	/* an inode with no idle range of its own takes the LRU one */
+	ck_assert_int_eq(touch(&t3, 5, 0, NULL), 0);
+	ck_assert_ptr_null(dm_tree_find(&tree2, 0));
+	ck_assert_ptr_nonnull(dm_tree_find(&tree2, 1));
+	ck_assert_ptr_nonnull(dm_tree_find(&tree, 1));
+	ck_assert_uint_eq(win.stats.reclaims_inline, 2);
+	dm_tree_release(&win, &t3);
+	teardown();
+}
+END_TEST
+
+START_TEST(background_reclaim_chunk)
+{
+	struct dm_ref busy;
+	uint64_t i;
+
+	setup_policy(20, DM_CLIENT_REFERENCE, true, 0);
+	/* 16 of 20 used: 20 % free, not below the threshold */
+	for (i = 0; i < 16; i++)
+		ck_assert_int_eq(touch(&tree, i, 0, NULL), 0);
+	pthread_mutex_lock(&win.lock);
+	ck_assert_uint_eq(dm_window_reclaim_chunk(&win), 0);
+	pthread_mutex_unlock(&win.lock);
+	/* 17 used, one of them busy: 10 idle ones go, oldest first */
+	ck_assert_int_eq(dm_get(&win, &tree, 16, 0, &busy), 0);
+	pthread_mutex_lock(&win.lock);
+	ck_assert_uint_eq(dm_window_reclaim_chunk(&win), 10);
+	pthread_mutex_unlock(&win.lock);
+	ck_assert_uint_eq(win.nfree, 13);
+	ck_assert_uint_eq(win.stats.reclaims_background, 10);
+	ck_assert_uint_eq(win.stats.reclaims_inline, 0);
+	ck_assert_ptr_null(dm_tree_find(&tree, 9));
+	ck_assert_ptr_nonnull(dm_tree_find(&tree, 10));
+	ck_assert_ptr_nonnull(dm_tree_find(&tree, 16));
+	dm_put(&win, &busy);
+	teardown();
+}
+END_TEST
+
+START_TEST(background_worker_runs)
+{
+	uint64_t i;
+	int n;
+
+	setup_policy(10, DM_CLIENT_REFERENCE, true, 0);
+	ck_assert_int_eq(dm_window_start_worker(&win), 0);
+	/* 9 of 10 used: below 20 % free, the worker frees idle ones */
+	for (i = 0; i < 9; i++)
+		ck_assert_int_eq(touch(&tree, i, 0, NULL), 0);
+	for (n = 0; n < 200 && !dm_stat_get(win.stats.reclaims_background);
+	     n++)
+		usleep(10 * 1000);
+	ck_assert_uint_gt(dm_stat_get(win.stats.reclaims_background), 0);
+	dm_window_stop_worker(&win);
+	ck_assert_uint_ge(win.nfree, 2);
+	teardown();
+}
+END_TEST
+
 START_TEST(busy_window_waits_bounded)
 {
 	struct dm_ref a, b, c;
 
-	setup_policy(2, DM_CLIENT_REFERENCE, true, 0);
+	setup_policy(2, DM_CLIENT_REFERENCE, true, DM_INJ_BUSY_EAGAIN);
 	ck_assert_int_eq(dm_get(&win, &tree, 0, 0, &a), 0);
 	ck_assert_int_eq(dm_get(&win, &tree, 1, 0, &b), 0);
 	ck_assert_uint_eq(win.nbusy, 2);
@@ -268,7 +335,41 @@ START_TEST(busy_window_wakes_on_put)
 	ck_assert_int_eq(dm_get(&win, &tree, 2, 0, &c), 0);
 	pthread_join(th, NULL);
 	ck_assert_ptr_eq(c.slot, &win.slots[0]);
+	ck_assert_uint_eq(win.stats.busy_waits, 1);
 	dm_put(&win, &c);
+	dm_put(&win, &b);
+	teardown();
+}
+END_TEST
+
+static int prepared;
+static int gave_up_after;
+
+static void count_prepare(void *arg)
+{
+	prepared++;
+}
+
+static bool gives_up(void *arg)
+{
+	return --gave_up_after <= 0;
+}
+
+START_TEST(busy_window_waits_until_given_up)
+{
+	struct dm_waiter wt = { count_prepare, gives_up, NULL };
+	struct dm_ref a, b, c;
+
+	/* no deadline by default: only the waiter ends the wait */
+	setup_policy(2, DM_CLIENT_REFERENCE, true, 0);
+	ck_assert_int_eq(dm_get(&win, &tree, 0, 0, &a), 0);
+	ck_assert_int_eq(dm_get(&win, &tree, 1, 0, &b), 0);
+	prepared = 0;
+	gave_up_after = 3;
+	ck_assert_int_eq(dm_get_wait(&win, &tree, 2, 0, &wt, &c), -EINTR);
+	ck_assert_int_eq(prepared, 1);
+	ck_assert_int_le(gave_up_after, 0);
+	dm_put(&win, &a);
 	dm_put(&win, &b);
 	teardown();
 }
@@ -328,34 +429,52 @@ START_TEST(inject_stale_upgrade)
 {
 	struct dm_ref r1, w, r2;
 
-	setup_policy(4, DM_CLIENT_REFERENCE, true, DM_INJ_STALE_UPGRADE);
+	setup_policy(3, DM_CLIENT_REFERENCE, true, DM_INJ_STALE_UPGRADE);
 	ck_assert_int_eq(touch(&tree, 0, 0, &r1), 0);
 	ck_assert_int_eq(touch(&tree, 0, DM_GET_WRITE, &w), 0);
+	/* a second, RW setup of the range, not an upgrade */
 	ck_assert_ptr_ne(r1.slot, w.slot);
 	ck_assert(w.writable);
-	ck_assert_int_eq(fk.detaches, 1);
-	ck_assert_uint_eq(win.stats.upgrades, 1);
+	ck_assert(fk.last_map_rw);
+	ck_assert_int_eq(fk.reserves, 1);
+	ck_assert_uint_eq(win.stats.upgrades, 0);
+	ck_assert_uint_eq(win.stats.setup_rw, 1);
 	ck_assert_uint_eq(win.nmapped, 2);
-	/* reads still go to the old, detached slot */
+	ck_assert_uint_eq(win.nleaked, 1);
+	ck_assert(r1.slot->leaked);
+	/* reads use the new mapping (both are coherent on a real host) */
 	ck_assert_int_eq(touch(&tree, 0, 0, &r2), 0);
-	ck_assert_ptr_eq(r2.slot, r1.slot);
-	ck_assert(r2.slot->stale);
+	ck_assert_ptr_eq(r2.slot, w.slot);
+	/* the leaked slot is never reclaimed: 2 slots left for 3 ranges */
+	ck_assert_int_eq(touch(&tree2, 0, 0, NULL), 0);
+	ck_assert_int_eq(touch(&tree2, 1, 0, NULL), 0);
+	ck_assert_int_eq(touch(&tree2, 2, 0, NULL), 0);
+	ck_assert(r1.slot->leaked);
+	ck_assert_int_eq(r1.slot->state, DM_SLOT_MAPPED);
+	ck_assert_uint_eq(win.stats.reclaims, 2);
+	/* until the inode is forgotten */
+	dm_tree_release(&win, &tree);
+	ck_assert_uint_eq(win.nleaked, 0);
+	ck_assert_int_eq(r1.slot->state, DM_SLOT_FREE);
 	teardown();
-	ck_assert_uint_eq(win.stats.removemappings, 2);
 }
 END_TEST
 
-START_TEST(inject_read_allocates)
+START_TEST(inject_reserve_ro)
 {
 	struct dm_ref ref;
 
-	setup_policy(4, DM_CLIENT_REFERENCE, true, DM_INJ_READ_ALLOCATES);
+	/* the daemon reserves RO setups, even with reservation off */
+	setup_policy(4, DM_CLIENT_REFERENCE, false, DM_INJ_RESERVE_RO);
 	ck_assert_int_eq(touch(&tree, 0, 0, &ref), 0);
 	ck_assert_uint_eq(win.stats.setup_ro, 1);
 	ck_assert(!ref.slot->writable);
-	ck_assert(ref.host_write);
-	ck_assert(fk.last_map_rw);
-	ck_assert_int_eq(fk.reserves, 0);
+	ck_assert(!fk.last_map_rw);
+	ck_assert_int_eq(fk.reserves, 1);
+	/* and a full host fails the read early */
+	fk.reserve_err = -ENOSPC;
+	ck_assert_int_eq(touch(&tree, 1, 0, NULL), -ENOSPC);
+	ck_assert_uint_eq(win.stats.enospc_early, 1);
 	teardown();
 }
 END_TEST
@@ -425,6 +544,7 @@ START_TEST(ctl_text_and_reset)
 	struct dm_ctl_conf conf = { .open_mode = "direct", .mmap_shared = 1,
 				    .conn_id = 42 };
 	struct dm_snapshot snap;
+	struct dt_ctl c;
 	char *text;
 	size_t len;
 
@@ -437,19 +557,49 @@ START_TEST(ctl_text_and_reset)
 	dm_snapshot_free(&snap);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_uint_eq(strlen(text), len);
-	ck_assert_pstr_eq(strstr(text, "version 1\nclient legacy\n"
-				       "host_reserve off\nhost_fault hang\n"
-				       "inject no-upgrade\n"
-				       "slot_size 2097152\nslots_total 4\n"
-				       "slots_free 2\nslots_busy 0\n"
-				       "slots_mapped 2\nsetup_ro 0\n"
-				       "setup_rw 2\n"), text);
-	ck_assert_ptr_nonnull(strstr(text, "\ndeviations client-legacy,"
-					   "host-reserve-off,no-upgrade\n"));
-	ck_assert_ptr_nonnull(strstr(text, "\nfuse_conn 42\n"));
+	/* the runner's reader understands every key of it */
+	ck_assert_int_eq(dt_ctl_parse(text, &c), 0);
+	ck_assert_uint_eq(c.version, DT_CTL_VERSION);
+	ck_assert_str_eq(c.client, "legacy");
+	ck_assert_str_eq(c.host_reserve, "off");
+	ck_assert_str_eq(c.host_fault, "hang");
+	ck_assert_str_eq(c.inject, "no-upgrade");
+	ck_assert_str_eq(c.deviations, "client-legacy,host-reserve-off,no-upgrade");
+	ck_assert_str_eq(c.open_mode, "direct");
+	ck_assert_str_eq(c.mmap_shared, "yes");
+	ck_assert_uint_eq(c.slot_size, 2097152);
+	ck_assert_uint_eq(c.slots_total, 4);
+	ck_assert_uint_eq(c.slots_free, 2);
+	ck_assert_uint_eq(c.slots_busy, 0);
+	ck_assert_uint_eq(c.slots_mapped, 2);
+	ck_assert_uint_eq(c.setup_ro, 0);
+	ck_assert_uint_eq(c.setup_rw, 2);
+	ck_assert_uint_eq(c.fuse_conn, 42);
+	ck_assert_int_eq(c.nmaps, 2);
+	ck_assert_str_eq(c.maps[0].path, "dir/file a");
+	ck_assert_uint_eq(c.maps[0].idx, 5);
+	ck_assert(c.maps[0].rw);
+	dt_ctl_free(&c);
+	/* the map paths are escaped as in /proc/mounts */
 	ck_assert_ptr_nonnull(strstr(text, "\nmap dir/file\\040a 5 0 rw\n"
 					   "map other 0 1 rw\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\nsetup_rw 2\n"));
 	free(text);
+
+	/* a host that cannot reserve is not the reference stack */
+	conf.reserve_unsupported = true;
+	win.policy.host_reserve = true;
+	win.policy.inject = 0;
+	win.policy.client = DM_CLIENT_REFERENCE;
+	dm_window_snapshot(&win, &snap, 1000);
+	text = dm_ctl_format(&conf, &snap, &len);
+	dm_snapshot_free(&snap);
+	ck_assert_int_eq(dt_ctl_parse(text, &c), 0);
+	ck_assert_str_eq(c.host_reserve, "unsupported");
+	ck_assert_str_eq(c.deviations, "host-reserve-unsupported");
+	dt_ctl_free(&c);
+	free(text);
+	win.policy.host_reserve = false;
 
 	dm_window_reset_stats(&win);
 	dm_window_snapshot(&win, &snap, 1000);
@@ -500,11 +650,11 @@ START_TEST(inject_names)
 
 	ck_assert_int_eq(dm_inject_parse("stale-upgrade,no-upgrade", &mask,
 					 &bad), 0);
-	ck_assert_int_eq(dm_inject_parse("read-allocates", &mask, &bad), 0);
+	ck_assert_int_eq(dm_inject_parse("reserve-ro", &mask, &bad), 0);
 	ck_assert_uint_eq(mask, DM_INJ_STALE_UPGRADE | DM_INJ_NO_UPGRADE |
-			  DM_INJ_READ_ALLOCATES);
+			  DM_INJ_RESERVE_RO);
 	dm_inject_format(mask, buf, sizeof(buf));
-	ck_assert_str_eq(buf, "no-upgrade,stale-upgrade,read-allocates");
+	ck_assert_str_eq(buf, "no-upgrade,stale-upgrade,reserve-ro");
 	ck_assert_int_eq(dm_inject_parse("no-reclaim,bogus", &mask, &bad),
 			 -EINVAL);
 	ck_assert_str_eq(bad, "bogus");
@@ -595,12 +745,12 @@ START_TEST(host_sigbus_becomes_eio)
 	hf.rw = true;
 	hf.path_fd = fd;
 	hf.ino = 1;
-	ck_assert_int_eq(dm_host_sigbus_init(), 0);
+	ck_assert_int_eq(dm_host_signals_init(), 0);
 	ck_assert_int_eq(dm_host_window_create(&h, 2), 0);
 	dm_host_backend(&be);
 	s.addr = h.base;
 	ck_assert_int_eq(be.map(&h, &s, &hf, 0, true), 0);
-	s.host_rw = true;
+	s.writable = true;
 	memset(buf, 'x', sizeof(buf));
 	ck_assert_int_eq(dm_host_touch(&h, &hf, s.addr, 0, 8192, true), 0);
 	ck_assert_uint_eq(stats.host_write_faults, 2);
@@ -613,6 +763,17 @@ START_TEST(host_sigbus_becomes_eio)
 	ck_assert_int_eq(ftruncate(fd, 0), 0);
 	ck_assert_int_eq(dm_host_copy(&h, s.addr, buf, 4096), -EIO);
 	ck_assert_uint_eq(stats.sigbus, 2);
+	ck_assert_int_eq(be.unmap(&h, &s), 0);
+	/* a store into a slot mapped read-only: SIGSEGV becomes -EFAULT */
+	ck_assert_int_eq(ftruncate(fd, 8192), 0);
+	ck_assert_int_eq(be.map(&h, &s, &hf, 0, false), 0);
+	ck_assert_int_eq(dm_host_copy(&h, s.addr, buf, 4096), -EFAULT);
+	ck_assert_uint_eq(stats.sigsegv, 1);
+	ck_assert_uint_eq(stats.sigbus, 2);
+	/* the stalled vCPU of --host-fault hang ends with the fs */
+	ck_assert_int_eq(dm_host_ro_store(&h, 0), -ENOTCONN);
+	ck_assert_uint_eq(stats.vcpu_stalls_total, 1);
+	ck_assert_uint_eq(stats.vcpu_stalls, 0);
 	ck_assert_int_eq(be.unmap(&h, &s), 0);
 	dm_host_window_destroy(&h);
 	close(fd);
@@ -629,8 +790,12 @@ static Suite *dmapfs_suite(void)
 	tcase_add_test(tc, write_miss_sets_up_rw);
 	tcase_add_test(tc, legacy_reads_set_up_rw);
 	tcase_add_test(tc, reclaim_takes_least_recently_used);
+	tcase_add_test(tc, reclaim_prefers_own_inode);
+	tcase_add_test(tc, background_reclaim_chunk);
+	tcase_add_test(tc, background_worker_runs);
 	tcase_add_test(tc, busy_window_waits_bounded);
 	tcase_add_test(tc, busy_window_wakes_on_put);
+	tcase_add_test(tc, busy_window_waits_until_given_up);
 	tcase_add_test(tc, reservation_failure_is_early_enospc);
 	tcase_add_test(tc, reservation_off_never_reserves);
 	tcase_add_test(tc, release_frees_and_orphans);
@@ -639,7 +804,7 @@ static Suite *dmapfs_suite(void)
 	tc = tcase_create("inject");
 	tcase_add_test(tc, inject_no_upgrade);
 	tcase_add_test(tc, inject_stale_upgrade);
-	tcase_add_test(tc, inject_read_allocates);
+	tcase_add_test(tc, inject_reserve_ro);
 	tcase_add_test(tc, inject_no_reclaim);
 	tcase_add_test(tc, inject_reclaim_deadlock);
 	suite_add_tcase(s, tc);

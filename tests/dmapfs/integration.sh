@@ -12,14 +12,21 @@
 #     files, MAP_SHARED mmap (FUSE_DIRECT_IO_ALLOW_MMAP), SIGTERM unmounts,
 #     --open-mode cached;
 #  1. a read-only pass over a sparse file makes only RO dmaps and
-#     allocates nothing under reference, RW dmaps and blocks under legacy;
+#     allocates nothing under reference; RW dmaps under legacy, which
+#     fault like reads (no host write fault): blocks only when the daemon
+#     reserves every RW dmap;
 #  2. a write upgrades an RO dmap exactly once, in place; reset works;
 #  3. host full: reservation gives a prompt ENOSPC to pwrite (and to reads
-#     under legacy); with --host-reserve off the writer stalls (still
+#     under legacy); legacy without reservation reads a full host and
+#     allocates nothing; with --host-reserve off the writer stalls (still
 #     blocked after 2 s, vcpu_stalls 1) until the connection is aborted via
 #     fusectl, or until SIGTERM; --host-fault die kills dmapfs (135) and
 #     leaves ENOTCONN;
-#  4. --slots 4 and 10 ranges: reclaim, data intact;
+#     extending writes bypass the window (clean ENOSPC, no stall); a
+#     window whose slots are all held waits (a killed reader's wait ends)
+#     or, with busy-eagain, fails with EAGAIN after 5 s;
+#  4. --slots 4 and 10 ranges: reclaim, data intact; --slots 10: the
+#     background worker keeps more than 20 % free;
 #  5. every --inject bug shows its deviation.
 #
 # Output is TAP-like: "ok N - what" / "not ok N - what".
@@ -179,6 +186,29 @@ wait_exit() {
 	return 0
 }
 
+# blocked_io OUT ARGS...: dmapfs_io ARGS in the background (it is
+# expected to block), its output in OUT; sets BLOCKED to its pid
+blocked_io() {
+	local out=$1
+
+	shift
+	timeout 60 "$IO" "$@" > "$out" &
+	BLOCKED=$!
+}
+
+# abort_ends LABEL: abort the connection; the blocked request and dmapfs
+# must end (dmapfs with status 0), and the mount goes
+abort_ends() {
+	check "$1: aborting the connection works" abort_conn "$CONN"
+	wait_exit "$BLOCKED" 10
+	check "$1: the blocked request ends after the abort" \
+		test "$WAIT_RC" != timeout
+	wait_exit "$PID" 10
+	check "$1: dmapfs exits after the abort" test "$WAIT_RC" = 0
+	PID=
+	umount -l "$MNT" 2>/dev/null
+}
+
 ctl() {
 	timeout 10 awk -v k="$1" '$1 == k { print $2 }' "$MNT/.dmapfs"
 }
@@ -288,9 +318,11 @@ echo "# host fs: $LOOP on $FS, dmapfs $DMAPFS"
 # ---- 0: basics ----
 
 if start_dmapfs; then
-	check "control file is readable" ctl_is version 1
+	check "control file is readable" ctl_is version 2
 	check "control file names the fusectl connection" \
 		ctl_is fuse_conn "$CONN"
+	check "control file declares that mmap is not DAX" \
+		ctl_is dax_mmap no
 	check "control file is not listed by readdir" \
 		bash -c "! ls -a '$MNT' | grep -qx .dmapfs"
 	echo hello > "$MNT/hello"
@@ -343,9 +375,21 @@ if start_dmapfs --client legacy; then
 	check "legacy: reading a sparse file works" read_all "$MNT/sparse"
 	check "legacy: 8 RW dmaps" ctl_is setup_rw 8
 	check "legacy: no RO dmap" ctl_is setup_ro 0
-	check "legacy: host allocated blocks for reads" \
+	check "legacy: every map line is rw" all_maps_are sparse rw
+	check "legacy: reads fault like reads" ctl_is host_write_faults 0
+	check "legacy: the daemon's reservations allocated blocks" \
 		has_blocks "$BACK/sparse"
 	check "legacy: deviations listed" ctl_is deviations client-legacy
+	stop_dmapfs
+fi
+rm -f "$BACK/sparse"
+
+if start_dmapfs --client legacy --host-reserve off; then
+	truncate -s 16M "$MNT/sparse"
+	check "pre-patch: reading a sparse file works" read_all "$MNT/sparse"
+	check "pre-patch: 8 RW dmaps" ctl_is setup_rw 8
+	check "pre-patch: reads fault like reads" ctl_is host_write_faults 0
+	check "pre-patch: host allocated nothing" no_blocks "$BACK/sparse"
 	stop_dmapfs
 fi
 rm -f "$BACK/sparse"
@@ -373,7 +417,7 @@ rm -f "$BACK/up"
 
 # ---- 3: a full host ----
 
-truncate -s 8M "$BACK/full_w" "$BACK/full_r"
+truncate -s 8M "$BACK/full_w" "$BACK/full_w2" "$BACK/full_r"
 fill_host
 echo "# host full: $(df -h --output=avail "$FS" | tail -n 1) available"
 
@@ -397,23 +441,30 @@ if start_dmapfs --client legacy; then
 	stop_dmapfs
 fi
 
+if start_dmapfs --client legacy --host-reserve off; then
+	check "pre-patch: reads of a sparse file on a full host work" \
+		io_is OK read "$MNT/full_r" 0 $((8 * MiB))
+	check "pre-patch: through RW dmaps" ctl_is setup_rw 4
+	check "pre-patch: no vCPU stall" ctl_is vcpu_stalls_total 0
+	check "pre-patch: the reads allocated nothing" no_blocks "$BACK/full_r"
+	stop_dmapfs
+fi
+
+if start_dmapfs --inject reserve-ro; then
+	check "reserve-ro: reads of a sparse file on a full host get ENOSPC" \
+		io_is "ERR ENOSPC" read "$MNT/full_r" 0 $((8 * MiB))
+	check "reserve-ro: no RW dmap was asked for" ctl_is setup_rw 0
+	stop_dmapfs
+fi
+
 if start_dmapfs --host-reserve off; then
-	timeout 60 "$IO" pwrite "$MNT/full_w" 0 4096 0x11 > "$W/writer.out" &
-	WRITER=$!
+	blocked_io "$W/writer.out" pwrite "$MNT/full_w" 0 4096 0x11
 	sleep 2
 	check "reserve off: the writer is still blocked after 2 s" \
-		alive $WRITER
+		alive $BLOCKED
 	check "reserve off: one vCPU stall in progress" ctl_is vcpu_stalls 1
-	check "reserve off: aborting the connection works" abort_conn "$CONN"
-	wait_exit $WRITER 10
-	check "reserve off: the writer ends after the abort" \
-		test "$WAIT_RC" != timeout
+	abort_ends "reserve off"
 	echo "# writer: $(cat "$W/writer.out")"
-	wait_exit "$PID" 10
-	check "reserve off: dmapfs exits after the abort" \
-		test "$WAIT_RC" = 0
-	PID=
-	umount -l "$MNT" 2>/dev/null
 fi
 
 if start_dmapfs --host-reserve off; then
@@ -444,8 +495,63 @@ if start_dmapfs --host-reserve off --host-fault die; then
 		bash -c "stat '$MNT/full_w' 2>&1 | grep -q 'not connected'"
 	umount -l "$MNT" 2>/dev/null
 fi
+
+# extending writes bypass the window (a plain FUSE_WRITE upstream)
+if start_dmapfs --host-reserve off; then
+	check "extending write on a full host: a clean ENOSPC" \
+		io_is "ERR ENOSPC" pwrite "$MNT/full_w" $((8 * MiB)) $MiB 0x12
+	check "extending write: no dmap, no stall" \
+		bash -c "ctl_is setup_rw 0 && ctl_is vcpu_stalls_total 0"
+	check "extending write: served as a plain write" ctl_ge plain_writes 1
+	stop_dmapfs
+fi
+
+# a busy window: two writers stalled in both slots hold them for good
+if start_dmapfs --slots 2 --host-reserve off; then
+	# two files: direct writes to one inode are serialized
+	for f in full_w full_w2; do
+		timeout 60 "$IO" pwrite "$MNT/$f" 0 4096 0x13 > /dev/null &
+	done
+	sleep 1
+	check "busy window: both slots held by stalled writers" \
+		bash -c "ctl_is vcpu_stalls 2 && ctl_is slots_busy 2"
+	timeout 60 "$IO" read "$MNT/full_r" 0 4096 > "$W/reader.out" &
+	READER=$!
+	sleep 6
+	check "busy window: a reader waits (no EAGAIN after 5 s)" \
+		alive $READER
+	check "busy window: one request waiting" ctl_is busy_waits 1
+	kill -KILL $READER
+	wait_exit $READER 5
+	check "busy window: a killed reader's wait ends at once" \
+		test "$WAIT_RC" != timeout
+	abort_conn "$CONN"
+	wait_exit "$PID" 10
+	PID=
+	umount -l "$MNT" 2>/dev/null
+	wait
+fi
+
+if start_dmapfs --slots 2 --host-reserve off --inject busy-eagain; then
+	# two files: direct writes to one inode are serialized
+	for f in full_w full_w2; do
+		timeout 60 "$IO" pwrite "$MNT/$f" 0 4096 0x13 > /dev/null &
+	done
+	sleep 1
+	t0=$(date +%s)
+	check "busy-eagain: a reader of a busy window gets EAGAIN" \
+		io_is "ERR EAGAIN" read "$MNT/full_r" 0 4096
+	t1=$(date +%s)
+	check "busy-eagain: after about 5 s" \
+		test $((t1 - t0)) -ge 4 -a $((t1 - t0)) -le 8
+	abort_conn "$CONN"
+	wait_exit "$PID" 10
+	PID=
+	umount -l "$MNT" 2>/dev/null
+	wait
+fi
 unfill_host
-rm -f "$BACK/full_w" "$BACK/full_r"
+rm -f "$BACK/full_w" "$BACK/full_w2" "$BACK/full_r"
 
 # ---- 4: window reclaim ----
 
@@ -463,49 +569,83 @@ if start_dmapfs --slots 4; then
 	check "slots 4: 10 ranges read back correctly" test $okdata = 1
 	check "slots 4: the window reclaimed" ctl_ge reclaims 6
 	check "slots 4: removemappings counted" ctl_ge removemappings 6
-	check "slots 4: at most 4 dmaps mapped" ctl_is slots_mapped 4
+	check "slots 4: at most 4 dmaps mapped" \
+		bash -c "[ \$(ctl slots_mapped) -le 4 ]"
+	check "slots 4: reclaims counted inline or in the background" \
+		bash -c "[ \$((\$(ctl reclaims_inline) + \$(ctl reclaims_background))) = \$(ctl reclaims) ]"
 	check "slots 4: whole file compares equal" \
 		timeout 60 cmp "$MNT/rc" "$BACK/rc"
 	stop_dmapfs
 fi
 
+# the background worker frees ranges below 20 % free (10 at a time)
+if start_dmapfs --slots 10; then
+	io_is OK read "$MNT/rc" 0 $((9 * 2 * MiB)) >/dev/null
+	sleep 0.5
+	check "slots 10: the background worker reclaimed" \
+		ctl_ge reclaims_background 1
+	check "slots 10: and left more than 20 % free" ctl_ge slots_free 3
+	stop_dmapfs
+fi
+
 # ---- 5: injected bugs ----
 
+truncate -s 4M "$BACK/nu"
 if start_dmapfs --inject no-upgrade; then
-	truncate -s 4M "$MNT/nu"
 	io_is OK read "$MNT/nu" 0 4096
-	check "no-upgrade: the write reports success" \
-		io_is OK pwrite "$MNT/nu" 0 4096 0x77
-	check "no-upgrade: the data is lost (mount)" \
-		io_is MISMATCH check "$MNT/nu" 0 4096 0x77
-	check "no-upgrade: the data is lost (host)" \
-		io_is MISMATCH check "$BACK/nu" 0 4096 0x77
+	blocked_io "$W/writer.out" pwrite "$MNT/nu" 0 4096 0x77
+	sleep 2
+	check "no-upgrade: the store into the RO slot stalls the writer" \
+		alive $BLOCKED
+	check "no-upgrade: the store faulted (SIGSEGV)" ctl_is sigsegv 1
+	check "no-upgrade: one vCPU stall in progress" ctl_is vcpu_stalls 1
 	check "no-upgrade: no upgrade counted" ctl_is upgrades 0
 	check "no-upgrade: listed as deviation" ctl_is inject no-upgrade
-	stop_dmapfs
+	abort_ends "no-upgrade"
+fi
+check "no-upgrade: nothing reached the host" \
+	io_is MISMATCH check "$BACK/nu" 0 4096 0x77
+
+if start_dmapfs --inject no-upgrade --host-fault die; then
+	io_is OK read "$MNT/nu" 0 4096
+	check "no-upgrade, host-fault die: the writer gets an error" \
+		bash -c "io_is ERR pwrite '$MNT/nu' 0 4096 0x77"
+	wait_exit "$PID" 10
+	check "no-upgrade, host-fault die: dmapfs died with status 139 (SIGSEGV)" \
+		test "$WAIT_RC" = 139
+	PID=
+	umount -l "$MNT" 2>/dev/null
 fi
 rm -f "$BACK/nu"
 
 "$IO" pwrite "$BACK/su" 0 $((4 * MiB)) 0x41 > /dev/null
-if start_dmapfs --inject stale-upgrade; then
+if start_dmapfs --slots 4 --inject stale-upgrade; then
 	io_is OK check "$MNT/su" 0 4096 0x41
 	check "stale-upgrade: the write succeeds" \
 		io_is OK pwrite "$MNT/su" 0 4096 0x42
 	check "stale-upgrade: the host has the new data" \
 		io_is OK check "$BACK/su" 0 4096 0x42
-	check "stale-upgrade: reads through the mount are stale" \
-		io_is MISMATCH check "$MNT/su" 0 4096 0x42
-	check "stale-upgrade: one upgrade counted" ctl_is upgrades 1
+	check "stale-upgrade: reads see the new data (coherent)" \
+		io_is OK check "$MNT/su" 0 4096 0x42
+	check "stale-upgrade: a second, RW setup instead of an upgrade" \
+		bash -c "ctl_is setup_rw 1 && ctl_is upgrades 0"
+	check "stale-upgrade: the range has two mappings" \
+		bash -c "[ \$(ctl_maps su | grep -c '^map su 0 ') = 2 ]"
+	check "stale-upgrade: one slot leaked" ctl_is slots_leaked 1
+	io_is OK read "$MNT/rc" 0 $((20 * MiB)) >/dev/null
+	check "stale-upgrade: reclaim leaves the leaked slot mapped" \
+		bash -c "ctl_is slots_leaked 1 && [ \$(ctl_maps su | grep -c ' ro$') = 1 ]"
 	stop_dmapfs
 fi
 rm -f "$BACK/su"
 
-if start_dmapfs --inject read-allocates; then
+if start_dmapfs --inject reserve-ro; then
 	truncate -s 8M "$MNT/ra"
 	read_all "$MNT/ra"
-	check "read-allocates: counters say RO" \
+	check "reserve-ro: counters say RO" \
 		bash -c "ctl_is setup_ro 4 && ctl_is setup_rw 0 && all_maps_are ra ro"
-	check "read-allocates: the host allocated blocks" \
+	check "reserve-ro: reads fault like reads" ctl_is host_write_faults 0
+	check "reserve-ro: the host reserved blocks for reads" \
 		has_blocks "$BACK/ra"
 	stop_dmapfs
 fi
@@ -519,23 +659,13 @@ if start_dmapfs --slots 4 --inject no-reclaim; then
 fi
 
 if start_dmapfs --slots 4 --inject reclaim-deadlock; then
-	timeout 60 "$IO" read "$MNT/rc" 0 $((20 * MiB)) > "$W/reader.out" &
-	READER=$!
+	blocked_io "$W/reader.out" read "$MNT/rc" 0 $((20 * MiB))
 	sleep 2
 	check "reclaim-deadlock: the reader is blocked after 2 s" \
-		alive $READER
+		alive $BLOCKED
 	check "reclaim-deadlock: the window lock is held" \
 		ctl_is window_locked 1
-	check "reclaim-deadlock: aborting the connection works" \
-		abort_conn "$CONN"
-	wait_exit $READER 10
-	check "reclaim-deadlock: the reader ends after the abort" \
-		test "$WAIT_RC" != timeout
-	wait_exit "$PID" 10
-	check "reclaim-deadlock: dmapfs exits after the abort" \
-		test "$WAIT_RC" = 0
-	PID=
-	umount -l "$MNT" 2>/dev/null
+	abort_ends "reclaim-deadlock"
 fi
 rm -f "$BACK/rc"
 
