@@ -188,6 +188,48 @@ static int host_size(struct dm_inode *in, uint64_t *size)
 	return 0;
 }
 
+/*
+ * A read that holds slots and finds no free one for its next range must
+ * not wait holding them (readers holding one slot each could wait for
+ * each other forever), and must not stop short either: the kernel takes
+ * a short read of a page cache fill as the end of the file and shrinks
+ * i_size, so an mmap reader past that point gets SIGBUS. So copy what it
+ * holds into a buffer, give the slots back, and let it wait like any
+ * other request. Rare: the common read replies from the window itself.
+ */
+static int bounce_held(struct dm_fs *fs, struct iovec *iov, int *niov,
+		       struct dm_ref *refs, int *nref, char **bounce)
+{
+	size_t total = 0, at = 0;
+	char *buf;
+	int i, err;
+
+	for (i = 0; i < *niov; i++)
+		total += iov[i].iov_len;
+	buf = malloc(total);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < *niov; i++) {
+		err = dm_host_copy(&fs->host, buf + at, iov[i].iov_base,
+				   iov[i].iov_len);
+		if (err) {
+			free(buf);
+			return err;
+		}
+		at += iov[i].iov_len;
+	}
+	for (i = 0; i < *nref; i++)
+		dm_put(&fs->win, &refs[i]);
+	*nref = 0;
+	free(*bounce);
+	*bounce = buf;
+	iov[0].iov_base = buf;
+	iov[0].iov_len = total;
+	*niov = 1;
+	dm_stat_inc(fs->win.stats.read_bounces);
+	return 0;
+}
+
 void dm_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		struct fuse_file_info *fi)
 {
@@ -197,7 +239,8 @@ void dm_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct dm_waiter waiter;
 	struct dm_inode *in;
 	uint64_t fsize = 0, pos, end;
-	int n = 0, i, err;
+	int niov = 0, nref = 0, i, err;
+	char *bounce = NULL;
 
 	if (ino == DM_CTL_NODEID) {
 		dm_ctl_read(req, size, off, fi);
@@ -217,7 +260,7 @@ void dm_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	end = fsize - off < size ? fsize : off + size;
 	req_waiter(req, &waiter);
-	for (pos = off; pos < end && n < MAX_PIECES; ) {
+	for (pos = off; pos < end && niov < MAX_PIECES; ) {
 		uint64_t idx = pos >> DM_RANGE_SHIFT;
 		size_t in_off = pos & (DM_RANGE_SIZE - 1);
 		size_t len = DM_RANGE_SIZE - in_off;
@@ -227,28 +270,37 @@ void dm_op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			len = end - pos;
 		/* hold-and-wait for a second slot could deadlock: no wait */
 		err = dm_get_wait(&fs->win, &in->tree, idx,
-				  n ? DM_GET_NOWAIT : 0, &waiter, &refs[n]);
+				  nref ? DM_GET_NOWAIT : 0, &waiter,
+				  &refs[nref]);
+		if (err == -EBUSY && nref) {
+			err = bounce_held(fs, iov, &niov, refs, &nref,
+					  &bounce);
+			if (!err)
+				continue;
+		}
 		if (err)
 			break;
-		addr = (char *)refs[n].addr + in_off;
+		addr = (char *)refs[nref].addr + in_off;
 		/* a read access faults like a read, RW dmap or not */
 		err = dm_host_touch(&fs->host, &in->hf, addr, pos, len, false);
 		if (err) {
-			dm_put(&fs->win, &refs[n]);
+			dm_put(&fs->win, &refs[nref]);
 			break;
 		}
-		iov[n].iov_base = addr;
-		iov[n].iov_len = len;
-		n++;
+		nref++;
+		iov[niov].iov_base = addr;
+		iov[niov].iov_len = len;
+		niov++;
 		pos += len;
 	}
 	/* a failure after some bytes gives a short read, like the kernel */
-	if (n)
-		fuse_reply_iov(req, iov, n);
+	if (niov)
+		fuse_reply_iov(req, iov, niov);
 	else
 		reply_err(req, err);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < nref; i++)
 		dm_put(&fs->win, &refs[i]);
+	free(bounce);
 }
 
 /*

@@ -128,7 +128,12 @@ static void reclaim_slot(struct dm_window *w, struct dm_slot *s,
 
 /*
  * The idle slot inline reclaim takes: the least recently used one of the
- * requesting inode @t, else the least recently used of all; never @keep.
+ * requesting inode @t, never @keep. As upstream's
+ * inode_inline_reclaim_one_dmap(), a request does not take another
+ * inode's range: it waits for the background worker instead. Only a
+ * window without a worker (not started, or it could not be) falls back
+ * to the least recently used idle slot of any inode, or nothing would
+ * ever free one.
  */
 static struct dm_slot *inline_victim(struct dm_window *w, struct dm_tree *t,
 				     struct dm_slot *keep)
@@ -148,7 +153,7 @@ static struct dm_slot *inline_victim(struct dm_window *w, struct dm_tree *t,
 		if (!any)
 			any = s;
 	}
-	return any;
+	return w->worker_running ? NULL : any;
 }
 
 struct dm_slot *dm_slot_take(struct dm_window *w, struct dm_tree *t,
@@ -179,6 +184,8 @@ struct dm_slot *dm_slot_take(struct dm_window *w, struct dm_tree *t,
 	}
 	s = inline_victim(w, t, keep);
 	if (!s) {
+		/* the caller waits: the worker frees other inodes' ranges */
+		kick_worker(w);
 		*err = -EBUSY;
 		return NULL;
 	}

@@ -52,6 +52,7 @@
 	X(reclaims_inline, "reclaimed by a request that needed a slot")	\
 	X(reclaims_background, "reclaimed by the background worker")	\
 	X(busy_waits, "requests that waited for a busy window")	\
+	X(read_bounces, "reads copied out to wait for their next range")	\
 	X(plain_writes, "extending writes served as plain writes")	\
 	X(enospc_early, "reservations that failed with ENOSPC")	\
 	X(vcpu_stalls_total, "vCPU stalls begun")			\

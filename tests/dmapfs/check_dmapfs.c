@@ -223,6 +223,8 @@ END_TEST
 START_TEST(reclaim_prefers_own_inode)
 {
 	struct dm_tree t3;
+	struct dm_ref ref;
+	uint64_t i;
 
 	setup_policy(3, DM_CLIENT_REFERENCE, true, 0);
 	dm_tree_init(&t3, "third");
@@ -235,11 +237,22 @@ START_TEST(reclaim_prefers_own_inode)
 	ck_assert_ptr_nonnull(dm_tree_find(&tree2, 0));
 	ck_assert_uint_eq(win.stats.reclaims_inline, 1);
 	ck_assert_uint_eq(win.stats.reclaims, 1);
-	/* an inode with no idle range of its own takes the LRU one */
-	ck_assert_int_eq(touch(&t3, 5, 0, NULL), 0);
+	/*
+	 * With the worker running, an inode with no idle range of its own
+	 * never takes another inode's (upstream): it waits for the worker,
+	 * which frees the least recently used ranges.
+	 */
+	ck_assert_int_eq(dm_window_start_worker(&win), 0);
+	ck_assert_int_eq(dm_get(&win, &t3, 5, 0, &ref), 0);
+	dm_put(&win, &ref);
+	dm_window_stop_worker(&win);
+	ck_assert_uint_eq(win.stats.reclaims_inline, 1);
+	ck_assert_uint_gt(dm_stat_get(win.stats.reclaims_background), 0);
 	ck_assert_ptr_null(dm_tree_find(&tree2, 0));
-	ck_assert_ptr_nonnull(dm_tree_find(&tree2, 1));
-	ck_assert_ptr_nonnull(dm_tree_find(&tree, 1));
+	/* without a worker nothing else would free one: any idle range */
+	for (i = 7; win.nfree; i++)
+		ck_assert_int_eq(touch(&tree2, i, 0, NULL), 0);
+	ck_assert_int_eq(touch(&t3, 9, 0, NULL), 0);
 	ck_assert_uint_eq(win.stats.reclaims_inline, 2);
 	dm_tree_release(&win, &t3);
 	teardown();
