@@ -42,6 +42,7 @@ struct case_observation {
 	char kmsg_first[256];
 	bool target_died;
 	char target_reason[256];
+	bool target_aborted;	/* the runner broke its connection to end the case */
 };
 
 struct case_verdict {

@@ -234,10 +234,16 @@ static void kill_group(const struct watch_params *wp, struct proc_group *g,
 		      ABORT_AFTER_S : wp->grace))
 		return;
 	if (wp->target && wp->target->ops->abort) {
+		/* dead already (it may be why the case hung): say so first */
+		if (!out->obs.target_died && wp->target->ops->check &&
+		    wp->target->ops->check(wp->target, out->obs.target_reason,
+					   sizeof(out->obs.target_reason)) < 0)
+			out->obs.target_died = true;
 		log_line(wp->log, t0, wp->verbose,
 			 "tasks survived SIGKILL for %.1f s: aborting the target's connection",
 			 ABORT_AFTER_S);
 		wp->target->ops->abort(wp->target);
+		out->obs.target_aborted = true;
 		if (wait_gone(g, pidfd, wp->grace))
 			return;
 	}
@@ -454,7 +460,9 @@ int watch_case(const struct watch_params *wp, struct case_result *r,
 			     obs->kmsg_first, sizeof(obs->kmsg_first));
 		kmsg_close(&km);
 	}
-	if (!obs->target_died && wp->target && wp->target->ops->check &&
+	/* a target the runner aborted itself (to end a hang) did not die */
+	if (!obs->target_died && !obs->target_aborted && wp->target &&
+	    wp->target->ops->check &&
 	    wp->target->ops->check(wp->target, obs->target_reason,
 				   sizeof(obs->target_reason)) < 0)
 		obs->target_died = true;
