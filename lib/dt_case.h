@@ -40,6 +40,36 @@ enum dt_feature {
 	DT_FEAT_FUSE		= 1u << 4,	/* target is a FUSE fs */
 };
 
+/*
+ * A claim: one statement a case makes about the system under test and
+ * checks, e.g. "reads set up only read-only mappings". The case reports
+ * against it (dt_claim_held/failed/unmeasured below, as often as it
+ * likes: any failure fails it, any unmeasured report without a failure
+ * leaves it unmeasured). The verdict follows from the claims: FAIL when
+ * one failed, PASS only when every claim that is not optional was
+ * measured and held, SKIP ("not measured: <text>: <why>") otherwise.
+ * A declared claim the case never reports on is the case's bug (ERROR).
+ */
+struct dt_claim {
+	const char *id;		/* "ro-only": lower case, digits and '-' */
+	const char *text;	/* "reads set up only read-only mappings" */
+	/*
+	 * Unmeasured does not stand in the way of a PASS. Only where the
+	 * README says why (a figure reported when it can be, not checked).
+	 */
+	bool optional;
+};
+
+enum dt_claim_state {
+	DT_CLAIM_NONE = 0,	/* never reported */
+	DT_CLAIM_HELD,
+	DT_CLAIM_UNMEASURED,
+	DT_CLAIM_FAILED,
+	DT_NR_CLAIM_STATES,
+};
+
+#define DT_MAX_CLAIMS	16	/* per case and variant, together */
+
 struct dt_variant {
 	const char *name;
 	const char *desc;
@@ -48,6 +78,8 @@ struct dt_variant {
 	const char *const *groups;
 	/* features this variant needs on top of the case's */
 	unsigned int needs_features;
+	/* claims of this variant on top of the case's, {NULL}-terminated */
+	const struct dt_claim *claims;
 };
 
 struct dt_ctx;
@@ -76,6 +108,7 @@ struct dt_case {
 	int expect_signal;
 
 	const struct dt_variant *variants;	/* NULL or {NULL}-terminated */
+	const struct dt_claim *claims;		/* NULL or {NULL}-terminated */
 
 	void (*setup)(struct dt_ctx *ctx);
 	void (*run)(struct dt_ctx *ctx);
@@ -105,12 +138,33 @@ struct dt_ctx {
 
 /* --- reporting (lib/dt_report.c) --- */
 
-/* Report one result; a case may report many, the worst wins. */
+/*
+ * Report one result; a case may report many, the worst wins. A case with
+ * claims reports on them instead: its FAIL and ERROR results still count,
+ * the text of a PASS result is the reason of a PASS the claims allow,
+ * and a SKIP result with no claim reported says why it did not run.
+ */
 void dt_res(enum dt_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Report ERROR, run cleanup() and end the case. */
 void dt_brk(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
+/*
+ * Report on one declared claim (by id): it held, it failed (the system
+ * under test misbehaved), or it could not be measured here, with what
+ * was seen or why not. Any process of the case may report.
+ */
+void dt_claim_held(const char *id, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void dt_claim_failed(const char *id, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void dt_claim_unmeasured(const char *id, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void dt_claim_report(enum dt_claim_state st, const char *id,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void dt_claim_vreport(enum dt_claim_state st, const char *id,
+		      const char *fmt, va_list ap);
 /* Informational line into the case log (and the console with -v). */
 void dt_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A named figure for the result file, run.json and junit.xml. */
@@ -152,5 +206,8 @@ long dt_param_long(const char *key, long def);
 
 /* Names, for logs and result files. */
 const char *dt_verdict_name(enum dt_verdict v);
+/* "HELD", "UNMEASURED", "FAILED", "NOT-REPORTED" */
+const char *dt_claim_state_name(enum dt_claim_state st);
+int dt_claim_state_from_name(const char *name);
 
 #endif

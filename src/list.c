@@ -18,6 +18,23 @@ static json_object *str_array(const char *const *v)
 	return a;
 }
 
+static json_object *claims_json(const struct dt_claim *c)
+{
+	json_object *a = json_object_new_array();
+
+	for (; c && c->id; c++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "id", json_object_new_string(c->id));
+		json_object_object_add(o, "text", json_object_new_string(
+				       c->text ? c->text : c->id));
+		json_object_object_add(o, "optional",
+				       json_object_new_boolean(c->optional));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *case_decl_json(const struct dt_case *tc)
 {
 	json_object *o = json_object_new_object(), *req, *a, *ja;
@@ -68,9 +85,11 @@ static json_object *case_decl_json(const struct dt_case *tc)
 				json_object_array_add(ja,
 					json_object_new_string(feature_name(bit)));
 		json_object_object_add(jv, "features", ja);
+		json_object_object_add(jv, "claims", claims_json(v->claims));
 		json_object_array_add(a, jv);
 	}
 	json_object_object_add(o, "variants", a);
+	json_object_object_add(o, "claims", claims_json(tc->claims));
 	return o;
 }
 
@@ -110,12 +129,19 @@ int list_command(struct dt_opts *o)
 		if (plan.items[i].excluded)
 			printf("  [%s]", plan.items[i].excluded);
 		printf("\n");
+		for (const struct dt_claim *c = tc->claims; c && c->id; c++)
+			printf("%-22s   claim %s: %s%s\n", "", c->id, c->text,
+			       c->optional ? " (optional)" : "");
 		for (const struct dt_variant *v = tc->variants; v && v->name; v++) {
 			printf("%-22s   /%s: %s", "", v->name,
 			       v->desc ? v->desc : "");
 			for (g = v->groups; g && *g; g++)
 				printf(" [+%s]", *g);
 			printf("\n");
+			for (const struct dt_claim *c = v->claims; c && c->id;
+			     c++)
+				printf("%-22s     claim %s: %s%s\n", "", c->id,
+				       c->text, c->optional ? " (optional)" : "");
 		}
 	}
 	if (arr) {

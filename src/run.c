@@ -139,6 +139,40 @@ static void save_case_text(struct runner *rn, struct case_result *r,
 			r->id);
 }
 
+/* The case's and the variant's claims, into the observation. */
+static int declare_claims(struct case_observation *obs,
+			  const struct dt_case *tc, const struct dt_variant *v)
+{
+	const struct dt_claim *c;
+
+	for (c = tc->claims; c && c->id; c++)
+		if (observation_declare_claim(obs, c->id, c->text,
+					      c->optional) < 0)
+			return -1;
+	for (c = v ? v->claims : NULL; c && c->id; c++)
+		if (observation_declare_claim(obs, c->id, c->text,
+					      c->optional) < 0)
+			return -1;
+	return 0;
+}
+
+static void save_claims(struct case_result *r,
+			const struct case_observation *obs)
+{
+	int i;
+
+	for (i = 0; i < obs->nr_claims; i++) {
+		const struct claim_obs *c = &obs->claims[i];
+		enum dt_claim_state st = claim_state(c);
+
+		result_add_claim(r, c->id, c->text, c->optional, st,
+				 c->nr[DT_CLAIM_HELD],
+				 c->nr[DT_CLAIM_UNMEASURED],
+				 c->nr[DT_CLAIM_FAILED],
+				 st == DT_CLAIM_NONE ? "" : c->detail[st]);
+	}
+}
+
 static void restart_target(struct runner *rn, const char *why)
 {
 	char err[512];
@@ -268,10 +302,13 @@ static void run_one(struct runner *rn, const struct step *step)
 	wp.full_fd = full_fd;
 
 	watch_out_init(&out);
-	if (full_fd < 0 || watch_case(&wp, r, &out) < 0) {
+	if (declare_claims(&out.obs, tc, it->variant) < 0) {
+		set_reason(r, DT_ERROR, "the case declares more than 16 claims, or one twice: a bug of the case");
+	} else if (full_fd < 0 || watch_case(&wp, r, &out) < 0) {
 		set_reason(r, DT_ERROR, "could not start the case process");
 	} else {
 		decide_verdict(&out.obs, &cv);
+		save_claims(r, &out.obs);
 		set_reason(r, cv.verdict, cv.reason);
 		r->unkillable = out.obs.unkillable;
 		r->target_died = out.obs.target_died;
