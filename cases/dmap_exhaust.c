@@ -69,7 +69,6 @@
 /* blocks per range */
 #define EX_BPR		(DT_RANGE_SIZE / DT_BLK_SIZE)
 #define EX_MAX_MAPS	3
-#define EX_DEFAULT_RANGES	512
 
 enum { B_HOLE = 0, B_WRITING, B_WRITTEN };
 enum ex_kind { EX_READER, EX_WRITER, EX_MAPPER, EX_CHURN };
@@ -130,6 +129,32 @@ struct ex {
 static struct ex ex;
 
 static const char *const groups[] = { "stress", "quick", "dax", NULL };
+
+static const struct dt_param_decl params[] = {
+	{ "runtime", DT_PARAM_LONG, NULL, "6",
+	  "seconds the workers run (default: the runtime budget)",
+	  .min = "1" },
+	{ "factor", DT_PARAM_LONG, "4", "3", "ranges per window slot",
+	  .min = "2" },
+	{ "files", DT_PARAM_LONG, "4", NULL, "sparse files the ranges are in",
+	  .min = "1", .max = "16" },
+	{ "readers", DT_PARAM_LONG, "3", NULL, "reader workers", .min = "0" },
+	{ "writers", DT_PARAM_LONG, "2", NULL, "writer workers", .min = "0" },
+	{ "mappers", DT_PARAM_LONG, "2", NULL, "mmap workers", .min = "0" },
+	{ "churn", DT_PARAM_LONG, "1", NULL,
+	  "truncate/unlink workers", .min = "0" },
+	{ "procs", DT_PARAM_BOOL, "1", NULL,
+	  "every other worker is a process (else threads only)" },
+	{ "ranges", DT_PARAM_LONG, "512", NULL,
+	  "ranges touched when the window size is unknown", .min = "2" },
+	{ "space", DT_PARAM_LONG, "40", NULL,
+	  "percent of the free space write ranges may reserve",
+	  .min = "0", .max = "90" },
+	{ "mmap_coherent", DT_PARAM_BOOL, NULL, NULL,
+	  "loads through a mapping see direct I/O (default: a DAX file or not FUSE)" },
+	DT_PARAM_WINDOW,
+	{ NULL },
+};
 
 static inline uint64_t rnd(uint64_t *s)
 {
@@ -554,26 +579,22 @@ static void *thread_main(void *arg)
 
 static void layout(struct dt_ctx *ctx)
 {
-	uint64_t factor = dt_param_long("factor", ctx->quick ? 3 : 4);
-	uint64_t pct = dt_param_long("space", 40), budget, ranges;
+	uint64_t factor = dt_param_long("factor");
+	uint64_t pct = dt_param_long("space"), budget, ranges;
 	struct dt_space sp;
 	char b1[DT_FMT_LEN], b2[DT_FMT_LEN];
 
 	ex.win_known = !dt_window_probe(ctx, &ex.win);
 	if (ex.win_known) {
-		if (factor < 2)
-			dt_brk("parameter factor: at least 2");
 		ranges = factor * ex.win.slots;
 		if (ranges < ex.win.slots + 16)
 			ranges = ex.win.slots + 16;
 	} else {
-		ranges = dt_param_long("ranges", EX_DEFAULT_RANGES);
+		ranges = dt_param_long("ranges");
 		dt_info("%s; touching %" PRIu64 " ranges, exhaustion not confirmed",
 			ex.win.source, ranges);
 	}
-	ex.nfiles = dt_param_long("files", 4);
-	if (ex.nfiles < 1 || ex.nfiles > EX_MAX_FILES)
-		dt_brk("parameter files: 1..%d", EX_MAX_FILES);
+	ex.nfiles = dt_param_long("files");
 	ex.nr = (ranges + ex.nfiles - 1) / ex.nfiles;
 	if (ex.nr < 2)
 		ex.nr = 2;
@@ -582,7 +603,7 @@ static void layout(struct dt_ctx *ctx)
 	/* write ranges: every RW mapping reserves its whole range */
 	if (dt_space_get(ctx->workdir, &sp) < 0)
 		dt_brk("statvfs %s: %s", ctx->workdir, strerror(errno));
-	budget = sp.usable / 100 * (pct > 90 ? 90 : pct);
+	budget = sp.usable / 100 * pct;
 	ex.churn_ranges = ctx->quick ? 3 : 4;
 	if (budget > ((uint64_t)ex.churn_ranges + 2) << DT_RANGE_SHIFT)
 		budget -= ((uint64_t)ex.churn_ranges + 2) << DT_RANGE_SHIFT;
@@ -648,7 +669,7 @@ static void add_workers(enum ex_kind kind, long n, bool procs)
 
 static void setup(struct dt_ctx *ctx)
 {
-	bool procs = dt_param_long("procs", 1) != 0;
+	bool procs = dt_param_bool("procs");
 	double left = dt_runtime_left();
 	uint32_t f;
 
@@ -657,8 +678,10 @@ static void setup(struct dt_ctx *ctx)
 	ex.workdir = ctx->workdir;
 	ex.seed = ctx->seed;
 	/* the workers run for the runtime budget (--runtime-mul) */
-	ex.runtime = dt_param_long("runtime", ctx->quick ? 6 :
-				   left > 2 ? (long)left : 2);
+	if (dt_param("runtime"))
+		ex.runtime = dt_param_long("runtime");
+	else
+		ex.runtime = left > 2 ? (long)left : 2;
 	ex.obs = dt_obs_open(ctx);
 	layout(ctx);
 	ex.shsize = sizeof(struct ex_shared) +
@@ -671,16 +694,18 @@ static void setup(struct dt_ctx *ctx)
 		       strerror(errno));
 	}
 	make_files(ctx);
-	ex.coherent = dt_param_long("mmap_coherent",
-				    dt_is_dax(ex.fds[0]) == 1 ||
-				    !(ctx->features & DT_FEAT_FUSE));
+	if (dt_param_given("mmap_coherent"))
+		ex.coherent = dt_param_bool("mmap_coherent");
+	else
+		ex.coherent = dt_is_dax(ex.fds[0]) == 1 ||
+			      !(ctx->features & DT_FEAT_FUSE);
 	dt_metric("mmap_coherent", "%d", ex.coherent);
-	add_workers(EX_READER, dt_param_long("readers", 3), procs);
+	add_workers(EX_READER, dt_param_long("readers"), procs);
 	if (ex.nwrite)
-		add_workers(EX_WRITER, dt_param_long("writers", 2), procs);
+		add_workers(EX_WRITER, dt_param_long("writers"), procs);
 	if (shared_mmap_works())
-		add_workers(EX_MAPPER, dt_param_long("mappers", 2), procs);
-	add_workers(EX_CHURN, dt_param_long("churn", 1), procs);
+		add_workers(EX_MAPPER, dt_param_long("mappers"), procs);
+	add_workers(EX_CHURN, dt_param_long("churn"), procs);
 	if (!ex.nw)
 		dt_brk("no workers");
 	ex.have_ctl = (ctx->features & DT_FEAT_COUNTERS) &&
@@ -915,6 +940,7 @@ const struct dt_case dt_case_dmap_exhaust = {
 	.groups = groups,
 	/* without a DAX window there is nothing to exhaust */
 	.needs_features = DT_FEAT_DAX,
+	.params = params,
 	.timeout = 300,
 	.runtime = 10,
 	.progress_window = 20,

@@ -43,7 +43,6 @@
 
 #define FS_JOBS		4		/* numjobs of many-files.fio */
 #define FS_FILE_RANGES	2		/* ranges per many-files file */
-#define FS_DEFAULT_RANGES	512
 
 enum { V_PSYNC, V_URING, V_MMAP, V_MANY };
 
@@ -78,6 +77,21 @@ static struct fs fs;
 static const char *const groups[] = { "stress", "quick", "dax", NULL };
 static const char *const cmds[] = { "fio", NULL };
 
+static const struct dt_param_decl params[] = {
+	{ "fio_runtime", DT_PARAM_LONG, NULL, "4",
+	  "fio's --runtime in seconds (default: the runtime budget)",
+	  .min = "1" },
+	{ "fio_dir", DT_PARAM_STRING, NULL, NULL,
+	  "where the job files are (default: the source tree or the installed data)" },
+	{ "ranges", DT_PARAM_LONG, "512", NULL,
+	  "many-files: ranges when the window size is unknown", .min = "8" },
+	{ "space", DT_PARAM_LONG, "40", NULL,
+	  "many-files: percent of the free space it may use",
+	  .min = "1", .max = "90" },
+	DT_PARAM_WINDOW,
+	{ NULL },
+};
+
 static const struct dt_variant variants[] = {
 	{ "randrw-2m-psync", "4 jobs randrw on one 2 MiB range, pread/pwrite, crc32c verify", V_PSYNC },
 	{ "randrw-2m-io_uring", "4 jobs randrw on one 2 MiB range, io_uring qd 8, crc32c verify", V_URING },
@@ -104,7 +118,7 @@ static void make_file(const char *dir, const char *name, uint64_t size)
 /* many-files: twice as many ranges as slots, within the free space */
 static void size_many(struct dt_ctx *ctx)
 {
-	uint64_t want, budget, pct = dt_param_long("space", 40);
+	uint64_t want, budget, pct = dt_param_long("space");
 	uint64_t per_file = (uint64_t)FS_FILE_RANGES << DT_RANGE_SHIFT;
 	char b[DT_FMT_LEN];
 	struct dt_space sp;
@@ -112,12 +126,11 @@ static void size_many(struct dt_ctx *ctx)
 
 	fs.win_known = !dt_window_probe(ctx, &fs.win);
 	want = fs.win_known ? 2 * fs.win.slots :
-			      (uint64_t)dt_param_long("ranges",
-						      FS_DEFAULT_RANGES);
+			      (uint64_t)dt_param_long("ranges");
 	if (dt_space_get(ctx->workdir, &sp) < 0)
 		dt_brk("statvfs %s: %s", ctx->workdir, strerror(errno));
 	/* a written range reserves all of its 2 MiB */
-	budget = (sp.usable / 100 * (pct > 90 ? 90 : pct)) >> DT_RANGE_SHIFT;
+	budget = (sp.usable / 100 * pct) >> DT_RANGE_SHIFT;
 	if (want > budget)
 		want = budget;
 	fs.nrfiles = want / (FS_JOBS * FS_FILE_RANGES);
@@ -159,10 +172,10 @@ static void setup(struct dt_ctx *ctx)
 		dt_brk("fio job file %s not found (looked in %s; -p fio_dir=DIR)",
 		       jobfiles[fs.kind], why);
 	/* fio runs for the runtime budget (--runtime-mul) */
-	fs.runtime = ctx->quick ? 4 : left > 2 ? (int)left : 2;
-	fs.runtime = dt_param_long("fio_runtime", fs.runtime);
-	if (fs.runtime < 1)
-		dt_brk("parameter fio_runtime: at least 1 s");
+	if (dt_param("fio_runtime"))
+		fs.runtime = dt_param_long("fio_runtime");
+	else
+		fs.runtime = left > 2 ? (int)left : 2;
 	/* output files on the target would add mappings of their own */
 	snprintf(fs.tmpdir, sizeof(fs.tmpdir), "%s/dmaptest-fio.XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -399,6 +412,7 @@ const struct dt_case dt_case_fio_stress = {
 	.desc = "fio job files (cases/fio): randrw with crc32c verify on one 2 MiB range (psync, io_uring, mmap) and over more files than the window",
 	.groups = groups,
 	.needs_cmds = cmds,
+	.params = params,
 	.timeout = 300,
 	.runtime = 8,
 	.progress_window = 30,

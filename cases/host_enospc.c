@@ -79,6 +79,17 @@ static struct he he = { .fd = { -1, -1, -1 }, .child = -1 };
 
 static const char *const groups[] = { "quick", "enospc", "dax", NULL };
 
+static const struct dt_param_decl params[] = {
+	{ "size", DT_PARAM_SIZE, "64M", "16M", "size of the sparse file",
+	  .min = "8M" },
+	{ "prompt", DT_PARAM_LONG, "10", NULL,
+	  "seconds within which a hole write or mmap store must fail",
+	  .min = "1" },
+	{ "fs_slack", DT_PARAM_SIZE, "4M", NULL,
+	  "growth of the host's used space tolerated from other writers" },
+	{ NULL },
+};
+
 static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* one passed check: into the log now, into the final reason later */
@@ -177,12 +188,10 @@ static void setup(struct dt_ctx *ctx)
 
 	dt_ballast_init(&he.ballast);
 	he.seed = ctx->seed;
-	he.size = dt_param_size("size", ctx->quick ? 16 * MIB : 64 * MIB);
+	he.size = dt_param_size("size");
 	he.size &= ~(RANGE - 1);
-	if (he.size < 4 * RANGE)
-		dt_brk("parameter size: at least 8M");
-	he.prompt = dt_param_long("prompt", 10);
-	he.fs_slack = dt_param_size("fs_slack", 4 * MIB);
+	he.prompt = dt_param_long("prompt");
+	he.fs_slack = dt_param_size("fs_slack");
 	n = dt_ballast_reap(ctx);
 	if (n)
 		dt_metric("stale_ballast_removed", "%d", n);
@@ -582,6 +591,7 @@ const struct dt_case dt_case_host_enospc = {
 	.desc = "host full (ballast): reads work, hole writes and mmap stores fail promptly, data intact",
 	.groups = groups,
 	.needs_features = DT_FEAT_FILL,
+	.params = params,
 	.timeout = 900,
 	.progress_window = 30,
 	.setup = setup,

@@ -103,6 +103,35 @@ struct mrw {
 static struct mrw mrw = { .fd = -1 };
 
 static const char *const groups[] = { "stress", "quick", "dax", NULL };
+static const char *const parts[] = { "seq", "conc", NULL };
+static const char *const methods[] = { "psync", "uring", "io_uring", "mmap",
+				       NULL };
+
+static const struct dt_param_decl mrw_params[] = {
+	{ "parts", DT_PARAM_CHOICES, "seq,conc", NULL,
+	  "the sequential part, the concurrent part, or both",
+	  .choices = parts },
+	{ "runtime", DT_PARAM_LONG, NULL, "4",
+	  "seconds of the concurrent part (default: the runtime budget)",
+	  .min = "1" },
+	{ "writers", DT_PARAM_LONG, "4", NULL, "writers (16 workers at most)",
+	  .min = "1", .max = "16" },
+	{ "readers", DT_PARAM_LONG, "4", NULL, "readers (16 workers at most)",
+	  .min = "0", .max = "15" },
+	{ "procs", DT_PARAM_BOOL, "1", NULL,
+	  "every other worker is a process (else threads only)" },
+	{ "methods", DT_PARAM_CHOICES, "psync,uring,mmap", NULL,
+	  "I/O methods of the workers", .choices = methods },
+	{ "span", DT_PARAM_LONG, "16", NULL, "blocks per read at most",
+	  .min = "1", .max = "64" },
+	{ "evict_ms", DT_PARAM_LONG, "250", NULL,
+	  "milliseconds between evictions of the range (0: none)",
+	  .min = "0" },
+	{ "mmap_coherent", DT_PARAM_BOOL, NULL, NULL,
+	  "loads through a mapping see direct I/O (default: a DAX file or not FUSE)" },
+	DT_PARAM_WINDOW,
+	{ NULL },
+};
 
 static void mrw_fail(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -147,26 +176,22 @@ static void params(struct dt_ctx *ctx)
 	const char *p = dt_param("parts");
 	double left = dt_runtime_left();
 
-	mrw.seq = !p || strstr(p, "seq");
-	mrw.conc = !p || strstr(p, "conc");
-	if (!mrw.seq && !mrw.conc)
-		dt_brk("parameter parts: seq, conc or seq,conc");
+	mrw.seq = strstr(p, "seq");
+	mrw.conc = strstr(p, "conc");
 	/* the concurrent part runs for the runtime budget (--runtime-mul) */
-	mrw.runtime = dt_param_long("runtime", ctx->quick ? 4 :
-				    left > 2 ? (long)left : 2);
-	mrw.nwriters = dt_param_long("writers", 4);
-	mrw.nreaders = dt_param_long("readers", 4);
-	if (mrw.nwriters < 1 || mrw.nreaders < 0 ||
-	    mrw.nwriters + mrw.nreaders > MRW_MAX_WORKERS)
-		dt_brk("parameters writers/readers: 1.. writers, 0.. readers, %d in all at most",
+	if (dt_param("runtime"))
+		mrw.runtime = dt_param_long("runtime");
+	else
+		mrw.runtime = left > 2 ? (long)left : 2;
+	mrw.nwriters = dt_param_long("writers");
+	mrw.nreaders = dt_param_long("readers");
+	if (mrw.nwriters + mrw.nreaders > MRW_MAX_WORKERS)
+		dt_brk("parameters writers/readers: %d in all at most",
 		       MRW_MAX_WORKERS);
-	mrw.procs = dt_param_long("procs", 1) != 0;
-	p = dt_param("methods");
-	mrw.methods = parse_methods(p ? p : "psync,uring,mmap");
-	mrw.span = dt_param_long("span", 16);
-	if (mrw.span < 1 || mrw.span > 64)
-		dt_brk("parameter span: 1..64 blocks");
-	mrw.evict_ms = dt_param_long("evict_ms", 250);
+	mrw.procs = dt_param_bool("procs");
+	mrw.methods = parse_methods(dt_param("methods"));
+	mrw.span = dt_param_long("span");
+	mrw.evict_ms = dt_param_long("evict_ms");
 }
 
 static void setup(struct dt_ctx *ctx)
@@ -201,9 +226,11 @@ static void setup(struct dt_ctx *ctx)
 			mrw.win.source);
 	}
 	dt_metric("window_source", "%s", mrw.win.source);
-	mrw.mmap_coherent = dt_param_long("mmap_coherent",
-					   dt_is_dax(mrw.fd) == 1 ||
-					   !(ctx->features & DT_FEAT_FUSE));
+	if (dt_param_given("mmap_coherent"))
+		mrw.mmap_coherent = dt_param_bool("mmap_coherent");
+	else
+		mrw.mmap_coherent = dt_is_dax(mrw.fd) == 1 ||
+				    !(ctx->features & DT_FEAT_FUSE);
 	if (!mrw.mmap_coherent)
 		dt_info("mmap: loads go through a FUSE page cache that direct I/O does not keep coherent (no DAX on the file): a block that looks old through the mapping is read again with pread, and pread's answer is judged");
 	dt_metric("mmap_coherent", "%d", mrw.mmap_coherent);
@@ -742,6 +769,7 @@ const struct dt_case dt_case_mixed_rw_2m = {
 	.name = "mixed-rw-2m",
 	.desc = "read, write, read back one 2 MiB range (RO mapping, one upgrade), then concurrent readers and writers with verified blocks",
 	.groups = groups,
+	.params = mrw_params,
 	.timeout = 300,
 	.runtime = 10,
 	.progress_window = 30,

@@ -83,6 +83,21 @@ static struct pwe pwe = { .fd = -1 };
 static const char *const groups[] = { "quick", "seed", "dax", "enospc", NULL };
 static const char *const cmds[] = { "truncate", NULL };
 
+static const struct dt_param_decl params[] = {
+	{ "size", DT_PARAM_SIZE, "100G", NULL, "i_size of the file written",
+	  .min = "1M" },
+	{ "leave", DT_PARAM_SIZE, "256M", "32M",
+	  "usable bytes the ballast leaves on the host (when it may be filled)" },
+	{ "slack", DT_PARAM_SIZE, "16M", NULL,
+	  "bytes accepted beyond the usable space before ENOSPC counts as late" },
+	{ "delay", DT_PARAM_LONG, "10", NULL,
+	  "seconds from the last good write to ENOSPC before it counts as late",
+	  .min = "0" },
+	{ "bs", DT_PARAM_SIZE, "1M", NULL, "native: bytes per pwrite(2)",
+	  .min = "512", .max = "64M" },
+	{ NULL },
+};
+
 static const struct dt_variant variants[] = {
 	{ "native", "1 MiB pwrite(2) calls from offset 0", 0 },
 	{ "literal", "xfs_io -c \"pwrite 0 SIZE\"", PWE_LITERAL },
@@ -133,14 +148,11 @@ static void setup(struct dt_ctx *ctx)
 		dt_res(DT_SKIP, "needs command 'xfs_io' (xfsprogs) on PATH");
 		return;
 	}
-	pwe.size = dt_param_size("size", 100ULL << 30);
-	pwe.leave = dt_param_size("leave", ctx->quick ? 32ULL << 20 :
-						       256ULL << 20);
-	pwe.slack = dt_param_size("slack", 16ULL << 20);
-	pwe.bs = dt_param_size("bs", 1ULL << 20);
-	pwe.delay = dt_param_long("delay", 10);
-	if (pwe.bs < 512 || pwe.bs > (64u << 20))
-		dt_brk("parameter bs: 512..64M");
+	pwe.size = dt_param_size("size");
+	pwe.leave = dt_param_size("leave");
+	pwe.slack = dt_param_size("slack");
+	pwe.bs = dt_param_size("bs");
+	pwe.delay = dt_param_long("delay");
 
 	n = dt_ballast_reap(ctx);
 	if (n)
@@ -384,6 +396,7 @@ const struct dt_case dt_case_pwrite_enospc = {
 	.timeout = 1800,
 	.progress_window = 30,
 	.variants = variants,
+	.params = params,
 	.setup = setup,
 	.run = run,
 	.cleanup = cleanup,

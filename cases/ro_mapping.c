@@ -71,6 +71,14 @@ static struct rom rom;
 static const char *const groups[] = { "quick", "dax", NULL };
 static const char *const cmds[] = { "cat", "od", NULL };
 
+static const struct dt_param_decl params[] = {
+	{ "size", DT_PARAM_SIZE, "16M", "4M", "size of each file read",
+	  .min = "4k" },
+	{ "fs_slack", DT_PARAM_SIZE, "4M", NULL,
+	  "growth of the host's used space tolerated from other writers" },
+	{ NULL },
+};
+
 static int open_ro(struct rom_file *f, char *msg, size_t len)
 {
 	int fd = open(f->path, O_RDONLY | O_CLOEXEC);
@@ -456,11 +464,9 @@ static void setup(struct dt_ctx *ctx)
 	size_t w;
 	int k;
 
-	rom.size = dt_param_size("size", ctx->quick ? 4 * MIB : 16 * MIB);
+	rom.size = dt_param_size("size");
 	rom.size = (rom.size + 4095) & ~4095ULL;
-	rom.fs_slack = dt_param_size("fs_slack", 4 * MIB);
-	if (!rom.size)
-		dt_brk("parameter size: at least 4k");
+	rom.fs_slack = dt_param_size("fs_slack");
 	rom.obs = dt_obs_open(ctx);
 	dt_phase("writing %zu files of %s", NR_WL * NR_KINDS,
 		 dt_fmt_bytes(b, sizeof(b), rom.size));
@@ -583,6 +589,7 @@ const struct dt_case dt_case_ro_mapping = {
 	.desc = "read, pread, readv, io_uring, mmap, sendfile, splice, cat, od: RO mappings only, no allocation",
 	.groups = groups,
 	.needs_cmds = cmds,
+	.params = params,
 	/* 9 written files of 16 MiB, and room for a read that allocates */
 	.min_free_bytes = 160ULL << 20,
 	.timeout = 900,

@@ -43,11 +43,6 @@
 #define TOD_LITERAL	1
 #define TOD_FULL	2
 
-#define TOD_SIZE		(100ULL << 30)
-#define TOD_SIZE_LITERAL	(1ULL << 30)
-#define TOD_SIZE_QUICK		(256ULL << 20)
-#define TOD_SIZE_LITERAL_QUICK	(64ULL << 20)
-
 struct tod {
 	bool skip;
 	bool literal;
@@ -66,13 +61,39 @@ static const char *const groups[] = { "quick", "seed", "dax", NULL };
 static const char *const full_groups[] = { "enospc", NULL };
 static const char *const cmds[] = { "od", "truncate", NULL };
 
+static const char *const engines[] = { "auto", "pread", "uring", NULL };
+
+static const struct dt_param_decl params[] = {
+	{ "size", DT_PARAM_SIZE, "100G", "256M", "size of the sparse file",
+	  .min = "4k" },
+	{ "bs", DT_PARAM_SIZE, "1M", NULL, "native: bytes per read request",
+	  .min = "4k", .max = "64M" },
+	{ "qd", DT_PARAM_LONG, "4", NULL, "native: requests in flight (io_uring)",
+	  .min = "1", .max = "256" },
+	{ "engine", DT_PARAM_CHOICE, "auto", NULL,
+	  "native: io_uring where it works (auto), pread, uring",
+	  .choices = engines },
+	{ "fs_slack", DT_PARAM_SIZE, "4M", NULL,
+	  "growth of the host's used space tolerated from other writers" },
+	{ NULL },
+};
+
+/* od reads ~100 MB/s: a smaller file */
+static const struct dt_param_decl literal_params[] = {
+	{ "size", DT_PARAM_SIZE, "1G", "64M", "size of the sparse file",
+	  .min = "4k" },
+	{ NULL },
+};
+
 static const struct dt_variant variants[] = {
 	{ "native", "read with 1 MiB requests, check every byte", 0 },
-	{ "literal", "the real od -x, exact output checked", TOD_LITERAL },
+	{ "literal", "the real od -x, exact output checked", TOD_LITERAL,
+	  .params = literal_params },
 	{ "native-full", "native, with the host file system full", TOD_FULL,
 	  full_groups, DT_FEAT_FILL },
 	{ "literal-full", "literal, with the host file system full",
-	  TOD_LITERAL | TOD_FULL, full_groups, DT_FEAT_FILL },
+	  TOD_LITERAL | TOD_FULL, full_groups, DT_FEAT_FILL,
+	  .params = literal_params },
 	{ NULL },
 };
 
@@ -132,22 +153,17 @@ static void fill_host(struct dt_ctx *ctx)
 
 static void setup(struct dt_ctx *ctx)
 {
-	uint64_t def;
 	char b[DT_FMT_LEN];
 
 	dt_ballast_init(&tod.ballast);
 	tod.literal = ctx->variant && (ctx->variant->arg & TOD_LITERAL);
 	tod.full = ctx->variant && (ctx->variant->arg & TOD_FULL);
-	if (tod.literal)
-		def = ctx->quick ? TOD_SIZE_LITERAL_QUICK : TOD_SIZE_LITERAL;
-	else
-		def = ctx->quick ? TOD_SIZE_QUICK : TOD_SIZE;
-	tod.size = dt_param_size("size", def);
+	tod.size = dt_param_size("size");
 	/* whole pages keep od's output to the three lines checked */
 	tod.size = (tod.size + 4095) & ~4095ULL;
 	if (!tod.size)
 		dt_brk("size must be at least 4k");
-	tod.fs_slack = dt_param_size("fs_slack", 4ULL << 20);
+	tod.fs_slack = dt_param_size("fs_slack");
 	dt_metric("size", "%" PRIu64, tod.size);
 	dt_info("sparse file of %s", dt_fmt_bytes(b, sizeof(b), tod.size));
 
@@ -194,8 +210,8 @@ static int read_native(struct dt_ctx *ctx, char *msg, size_t len)
 	const char *eng = dt_param("engine");
 	struct dt_rc_opts o = {
 		.engine = DT_RC_AUTO,
-		.bs = dt_param_size("bs", 1ULL << 20),
-		.qd = dt_param_long("qd", 4),
+		.bs = dt_param_size("bs"),
+		.qd = dt_param_long("qd"),
 		.expect = { .kind = DT_EXPECT_ZERO },
 		.tick = tick_read,
 		.tick_bytes = 256ULL << 20,
@@ -203,15 +219,10 @@ static int read_native(struct dt_ctx *ctx, char *msg, size_t len)
 	struct dt_rc_result r;
 	int fd, ret;
 
-	if (eng && !strcmp(eng, "pread"))
+	if (!strcmp(eng, "pread"))
 		o.engine = DT_RC_PREAD;
-	else if (eng && !strcmp(eng, "uring"))
+	else if (!strcmp(eng, "uring"))
 		o.engine = DT_RC_URING;
-	else if (eng && strcmp(eng, "auto"))
-		dt_brk("parameter engine: '%s' is not auto, pread or uring",
-		       eng);
-	if (o.bs < 4096 || o.bs > (64u << 20))
-		dt_brk("parameter bs: 4k..64M");
 	fd = open(tod.path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		dt_brk("open %s: %s", tod.path, strerror(errno));
@@ -325,6 +336,7 @@ const struct dt_case dt_case_truncate_od = {
 	.timeout = 3600,
 	.progress_window = 60,
 	.variants = variants,
+	.params = params,
 	.setup = setup,
 	.run = run,
 	.cleanup = cleanup,

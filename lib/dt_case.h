@@ -16,6 +16,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -70,6 +71,37 @@ enum dt_claim_state {
 
 #define DT_MAX_CLAIMS	16	/* per case and variant, together */
 
+/*
+ * A case parameter, set with --param [CASE.]NAME=VALUE. Declared as data
+ * so that list shows them and a typo or a bad value stops the run before
+ * anything runs (exit 2); a case can read only what it declares.
+ */
+enum dt_param_type {
+	DT_PARAM_SIZE,		/* 4k, 2M, 100G */
+	DT_PARAM_LONG,		/* an integer */
+	DT_PARAM_STRING,	/* any non-empty text */
+	DT_PARAM_BOOL,		/* 1/0, yes/no, true/false, on/off */
+	DT_PARAM_CHOICE,	/* one of .choices */
+	DT_PARAM_CHOICES,	/* a comma-separated list of .choices */
+};
+
+struct dt_param_decl {
+	const char *name;
+	enum dt_param_type type;
+	/* as text; NULL: the case computes it (the help says how) */
+	const char *def;
+	const char *def_quick;	/* under --quick; NULL: def */
+	const char *help;
+	const char *const *choices;	/* NULL-terminated */
+	const char *min, *max;		/* SIZE, LONG: bounds, NULL: none */
+};
+
+/* lib/dt_window.c reads it; cases that probe the window declare it */
+#define DT_PARAM_WINDOW \
+	{ "window", DT_PARAM_SIZE, NULL, NULL, \
+	  "DAX window size when the target cannot tell (dmapfs counters, /proc/iomem, kernel log)", \
+	  .min = "2M" }
+
 struct dt_variant {
 	const char *name;
 	const char *desc;
@@ -80,6 +112,8 @@ struct dt_variant {
 	unsigned int needs_features;
 	/* claims of this variant on top of the case's, {NULL}-terminated */
 	const struct dt_claim *claims;
+	/* parameters of this variant; one named as the case's replaces it */
+	const struct dt_param_decl *params;
 };
 
 struct dt_ctx;
@@ -109,6 +143,7 @@ struct dt_case {
 
 	const struct dt_variant *variants;	/* NULL or {NULL}-terminated */
 	const struct dt_claim *claims;		/* NULL or {NULL}-terminated */
+	const struct dt_param_decl *params;	/* NULL or {NULL}-terminated */
 
 	void (*setup)(struct dt_ctx *ctx);
 	void (*run)(struct dt_ctx *ctx);
@@ -190,13 +225,34 @@ uint64_t dt_rand(void);
 
 /*
  * Case parameters from "--param case.key=value" or "--param key=value"
- * (the first for one case only). NULL or the default when not given;
- * dt_param_size() accepts 4k, 2M, 100G and ends the case with ERROR on a
- * malformed value.
+ * (the first for one case only); the value given, else the declared
+ * default (def_quick under --quick). Reading a parameter the case (or
+ * its variant) does not declare ends the case with ERROR: a bug of the
+ * case. The runner has checked every value given against its
+ * declaration before the run began.
+ *
+ * dt_param() gives the text (NULL: not given and no declared default);
+ * dt_param_given() says whether it was given; the typed readers end the
+ * case with ERROR when there is no value at all (a computed default is
+ * the case's to supply: ask dt_param_given() first).
  */
 const char *dt_param(const char *key);
-uint64_t dt_param_size(const char *key, uint64_t def);
-long dt_param_long(const char *key, long def);
+bool dt_param_given(const char *key);
+uint64_t dt_param_size(const char *key);
+long dt_param_long(const char *key);
+bool dt_param_bool(const char *key);
+
+/* The declaration of key for this case and variant; NULL: none. */
+const struct dt_param_decl *dt_param_find(const struct dt_case *tc,
+					  const struct dt_variant *v,
+					  const char *key);
+/*
+ * Is value a valid value of d? 0, or -1 with a one-line reason in err
+ * ("'x' is not a size (e.g. 4k, 2M, 100G)").
+ */
+int dt_param_check(const struct dt_param_decl *d, const char *value,
+		   char *err, size_t len);
+const char *dt_param_type_name(enum dt_param_type t);
 
 /*
  * Kernel log lines a case writes on purpose carry this tag and the run

@@ -35,6 +35,38 @@ static json_object *claims_json(const struct dt_claim *c)
 	return a;
 }
 
+static json_object *jstr_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *params_json(const struct dt_param_decl *d)
+{
+	json_object *a = json_object_new_array();
+
+	for (; d && d->name; d++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(d->name));
+		json_object_object_add(o, "type", json_object_new_string(
+				       dt_param_type_name(d->type)));
+		json_object_object_add(o, "default", jstr_or_null(d->def));
+		json_object_object_add(o, "default_quick",
+				       jstr_or_null(d->def_quick ? d->def_quick :
+						    d->def));
+		json_object_object_add(o, "help", jstr_or_null(d->help));
+		if (d->choices)
+			json_object_object_add(o, "choices",
+					       str_array(d->choices));
+		if (d->min)
+			json_object_object_add(o, "min", jstr_or_null(d->min));
+		if (d->max)
+			json_object_object_add(o, "max", jstr_or_null(d->max));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *case_decl_json(const struct dt_case *tc)
 {
 	json_object *o = json_object_new_object(), *req, *a, *ja;
@@ -86,10 +118,12 @@ static json_object *case_decl_json(const struct dt_case *tc)
 					json_object_new_string(feature_name(bit)));
 		json_object_object_add(jv, "features", ja);
 		json_object_object_add(jv, "claims", claims_json(v->claims));
+		json_object_object_add(jv, "params", params_json(v->params));
 		json_object_array_add(a, jv);
 	}
 	json_object_object_add(o, "variants", a);
 	json_object_object_add(o, "claims", claims_json(tc->claims));
+	json_object_object_add(o, "params", params_json(tc->params));
 	return o;
 }
 
@@ -132,6 +166,12 @@ int list_command(struct dt_opts *o)
 		for (const struct dt_claim *c = tc->claims; c && c->id; c++)
 			printf("%-22s   claim %s: %s%s\n", "", c->id, c->text,
 			       c->optional ? " (optional)" : "");
+		for (const struct dt_param_decl *d = tc->params; d && d->name;
+		     d++)
+			printf("%-22s   -p %s=%s (%s%s%s)\n", "", d->name,
+			       d->def ? d->def : "...",
+			       dt_param_type_name(d->type),
+			       d->help ? "; " : "", d->help ? d->help : "");
 		for (const struct dt_variant *v = tc->variants; v && v->name; v++) {
 			printf("%-22s   /%s: %s", "", v->name,
 			       v->desc ? v->desc : "");

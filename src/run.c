@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bounded.h"
+#include "params.h"
 #include "procs.h"
 #include "progress.h"
 #include "require.h"
@@ -495,6 +496,11 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 		       o->resume ? 2 : o->nr_selection, o->exclude_file, err,
 		       sizeof(err)) < 0) {
 		fprintf(stderr, "dmaptest: %s\n", err);
+		return 2;
+	}
+	if (params_check(&rn.plan, dt_cases, o->params, err, sizeof(err)) < 0) {
+		fprintf(stderr, "dmaptest: %s\n", err);
+		plan_free(&rn.plan);
 		return 2;
 	}
 	uname(&rn.uts);
