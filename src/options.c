@@ -333,6 +333,9 @@ static const struct opt_def opt_defs[] = {
 	{ "allow-fill", 0, NULL, NULL, "yes", BOOL(allow_fill),
 	  .help = "let cases fill the target's host file system (needed on real mounts)" },
 	{ NULL, 0, "allow-fill", "yes|no", NULL, BOOL(allow_fill) },
+	{ "baseline", 0, NULL, NULL, "yes", BOOL(baseline),
+	  .help = "run the dax group on a mount without DAX on purpose (a comparison): never PASS, every reason says so" },
+	{ NULL, 0, "baseline", "yes|no", NULL, BOOL(baseline) },
 	{ "quick", 0, NULL, NULL, "yes", BOOL(quick),
 	  .help = "small sizes and short budgets (implied by selecting the quick group)" },
 	{ NULL, 0, "quick", "yes|no", NULL, BOOL(quick) },
@@ -631,7 +634,7 @@ void opts_usage(FILE *out)
 "Settings may also come from a config file of 'key = value' lines, keys\n"
 "being the long option names (results-dir, exclude, timeout-mul,\n"
 "runtime-mul, iterations, seed, target, dir, grace, on-unkillable, kmsg,\n"
-"allow-fill, progress, quick, mount, client, host-reserve, host-fault,\n"
+"allow-fill, baseline, progress, quick, mount, client, host-reserve, host-fault,\n"
 "inject, slots, host-size, dmapfs, verbose, param, label). The command line wins over the file, the file over the\n"
 "defaults. 'param' may be given several times.\n"
 "\n"

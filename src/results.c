@@ -339,6 +339,8 @@ static json_object *options_json(const struct dt_opts *o)
 							    "continue"));
 	json_object_object_add(j, "kmsg", json_object_new_boolean(o->kmsg));
 	json_object_object_add(j, "quick", json_object_new_boolean(o->quick));
+	json_object_object_add(j, "baseline",
+			       json_object_new_boolean(o->baseline));
 	json_object_object_add(j, "allow_fill",
 			       json_object_new_boolean(o->allow_fill));
 	if (o->nr_params) {

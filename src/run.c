@@ -157,6 +157,22 @@ static int declare_claims(struct case_observation *obs,
 	return 0;
 }
 
+/*
+ * --baseline on a target without DAX: the case runs, but what it claims
+ * of DAX mappings is not measured, so it cannot PASS; every reason says
+ * so.
+ */
+static const struct dt_claim baseline_claim = {
+	"dax", "the workload ran on DAX mappings",
+};
+
+static bool baseline_without_dax(const struct runner *rn,
+				 const struct plan_item *it)
+{
+	return rn->o->baseline && !(rn->target.features & DT_FEAT_DAX) &&
+	       require_dax(it->tcase, it->variant);
+}
+
 static void save_claims(struct case_result *r,
 			const struct case_observation *obs)
 {
@@ -231,6 +247,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	env.free_bytes = free_bytes;
 	env.target_name = rn->target.ops->name;
 	env.no_dax_reason = rn->target.no_dax_reason;
+	env.baseline = o->baseline;
 	env.path = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin";
 	sb_init(&unmet);
 	if (require_check(tc, it->variant, &env, &unmet)) {
@@ -303,7 +320,15 @@ static void run_one(struct runner *rn, const struct step *step)
 	wp.full_fd = full_fd;
 
 	watch_out_init(&out);
-	if (declare_claims(&out.obs, tc, it->variant) < 0) {
+	i = declare_claims(&out.obs, tc, it->variant);
+	/* after the case's own: their reasons come first */
+	if (!i && baseline_without_dax(rn, it) &&
+	    !observation_declare_claim(&out.obs, baseline_claim.id,
+				       baseline_claim.text, false))
+		observation_add_claim(&out.obs, DT_CLAIM_UNMEASURED,
+				      baseline_claim.id,
+				      "--baseline on a target without DAX");
+	if (i < 0) {
 		set_reason(r, DT_ERROR, "the case declares more than 16 claims, or one twice: a bug of the case");
 	} else if (full_fd < 0 || watch_case(&wp, r, &out) < 0) {
 		set_reason(r, DT_ERROR, "could not start the case process");
@@ -311,6 +336,15 @@ static void run_one(struct runner *rn, const struct step *step)
 		decide_verdict(&out.obs, &cv);
 		save_claims(r, &out.obs);
 		set_reason(r, cv.verdict, cv.reason);
+		if (baseline_without_dax(rn, it)) {
+			char *why = xasprintf("baseline, no DAX (%s): %s",
+					      rn->target.no_dax_reason[0] ?
+					      rn->target.no_dax_reason :
+					      "the target has none", cv.reason);
+
+			set_reason(r, cv.verdict, why);
+			free(why);
+		}
 		r->unkillable = out.obs.unkillable;
 		r->target_died = out.obs.target_died;
 		if (out.dmesg.len)

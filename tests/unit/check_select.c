@@ -129,6 +129,24 @@ START_TEST(test_requirements)
 			 "needs kernel >= 6.2 (running 6.1.0-13-amd64); target 'dir' has no DAX; "
 			 "needs 1.0 GiB free on the target (has 1.0 MiB)");
 	sb_free(&sb);
+	/* a case of the dax group needs DAX, with the precise reason */
+	{
+		static const char *const g_dax[] = { "quick", "dax", NULL };
+		struct dt_case dc = { .name = "ro", .groups = g_dax };
+
+		env.no_dax_reason = "mounted dax=never";
+		sb_init(&sb);
+		ck_assert_int_eq(require_check(&dc, NULL, &env, &sb), 1);
+		ck_assert_str_eq(sb.s, "no DAX: mounted dax=never");
+		sb_free(&sb);
+		/* --baseline runs it anyway */
+		env.baseline = true;
+		sb_init(&sb);
+		ck_assert_int_eq(require_check(&dc, NULL, &env, &sb), 0);
+		sb_free(&sb);
+		ck_assert_int_eq(require_dax(&dc, NULL), DT_FEAT_DAX);
+		ck_assert_int_eq(require_dax(&c2, NULL), 0);
+	}
 	ck_assert_int_lt(kver_cmp("5.10.0", "5.11"), 0);
 	ck_assert_int_eq(kver_cmp("6.1.0-13-amd64", "6.1"), 0);
 	ck_assert_int_gt(kver_cmp("6.18.44-fc", "6.6"), 0);
