@@ -71,6 +71,8 @@
 #define EX_MAX_MAPS	3
 
 enum { B_HOLE = 0, B_WRITING, B_WRITTEN };
+/* what an anomaly is of: the claim it fails */
+enum { AN_IO = 1, AN_DATA, AN_MMAP };
 enum ex_kind { EX_READER, EX_WRITER, EX_MAPPER, EX_CHURN };
 
 static const char *const kind_names[] = {
@@ -85,6 +87,7 @@ struct ex_shared {
 	int stop;
 	double deadline;
 	uint32_t nanom;
+	int first_kind;
 	char first[768];
 	uint64_t reads, writes, maps, cycles, bytes;
 	uint64_t checked, raced, mmap_behind, stores;
@@ -124,11 +127,22 @@ struct ex {
 	struct dt_obs *obs;
 	bool have_ctl;
 	struct dt_ctl ctl0;
+	long nmappers;
+	bool mappers_refused;
 };
 
 static struct ex ex;
 
 static const char *const groups[] = { "stress", "quick", "dax", NULL };
+
+static const struct dt_claim claims[] = {
+	{ "complete", "every read, write and truncate/unlink cycle completes without an error: a full window is reclaimed, not refused" },
+	{ "data", "every block read is right (written blocks their data, holes zeros), and every write range reads back whole at the end" },
+	{ "mmap", "shared mappings that pin ranges while others are reclaimed work (no SIGBUS) and see the right data" },
+	{ "exhausted", "the workload used more 2 MiB ranges than the window has slots" },
+	{ "reclaims", "mappings were reclaimed while it ran" },
+	{ NULL },
+};
 
 static const struct dt_param_decl params[] = {
 	{ "runtime", DT_PARAM_LONG, NULL, "6",
@@ -171,15 +185,16 @@ static bool stopped(void)
 	       dt_now() >= ex.sh->deadline;
 }
 
-static void anomaly(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+static void anomaly(int kind, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* The first problem is kept whole; everybody stops. */
-static void anomaly(const char *fmt, ...)
+static void anomaly(int kind, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (__atomic_fetch_add(&ex.sh->nanom, 1, __ATOMIC_SEQ_CST) == 0) {
+		ex.sh->first_kind = kind;
 		va_start(ap, fmt);
 		vsnprintf(ex.sh->first, sizeof(ex.sh->first), fmt, ap);
 		va_end(ap);
@@ -287,7 +302,7 @@ static void reader_op(struct ex_worker *w, struct dt_rwio *io, char *buf,
 	got = dt_rwio_read(&io[f], m, buf, len, off);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (got != (ssize_t)len) {
-		anomaly("%s: %s of %zu bytes of %s at 0x%" PRIx64 ": %s (window of %" PRIu64 " slots, %u ranges in use)",
+		anomaly(AN_IO, "%s: %s of %zu bytes of %s at 0x%" PRIx64 ": %s (window of %" PRIu64 " slots, %u ranges in use)",
 			w->name, dt_io_method_name(m), len, ex.paths[f] +
 			strlen(ex.workdir) + 1, off, got < 0 ?
 			dt_errname((int)-got) : "short read", ex.win.slots,
@@ -303,7 +318,7 @@ static void reader_op(struct ex_worker *w, struct dt_rwio *io, char *buf,
 
 		if (judge(f, boff, buf + (size_t)i * DT_BLK_SIZE, s1[i], s2,
 			  desc, sizeof(desc))) {
-			anomaly("%s via %s: file %u offset 0x%" PRIx64 ": %s",
+			anomaly(AN_DATA, "%s via %s: file %u offset 0x%" PRIx64 ": %s",
 				w->name, dt_io_method_name(m), f, boff, desc);
 			return;
 		}
@@ -359,7 +374,7 @@ static void writer_op(struct ex_worker *w, struct dt_rwio *io, char *buf)
 	dt_blk_fill(buf, off, 1, f, ex.seed);
 	r = dt_rwio_write(&io[f], m, buf, DT_BLK_SIZE, off);
 	if (r != DT_BLK_SIZE) {
-		anomaly("%s: %s of 4 KiB to file %u at 0x%" PRIx64 ": %s (window of %" PRIu64 " slots, %u ranges in use)",
+		anomaly(AN_IO, "%s: %s of 4 KiB to file %u at 0x%" PRIx64 ": %s (window of %" PRIu64 " slots, %u ranges in use)",
 			w->name, dt_io_method_name(m), f, off,
 			r < 0 ? dt_errname((int)-r) : "short write",
 			ex.win.slots, ex.total);
@@ -394,7 +409,7 @@ static int map_touch(struct ex_worker *w, struct held *h, char *buf)
 
 		if (dt_guard_copy(buf, h->p + (size_t)b * DT_BLK_SIZE,
 				  DT_BLK_SIZE, &fault)) {
-			anomaly("%s: SIGBUS touching the mapping of file %u range %u at offset 0x%" PRIx64 " (window of %" PRIu64 " slots, %u ranges in use)",
+			anomaly(AN_MMAP, "%s: SIGBUS touching the mapping of file %u range %u at offset 0x%" PRIx64 " (window of %" PRIu64 " slots, %u ranges in use)",
 				w->name, h->f, h->r,
 				base + (fault - (uintptr_t)h->p),
 				ex.win.slots, ex.total);
@@ -406,7 +421,7 @@ static int map_touch(struct ex_worker *w, struct held *h, char *buf)
 		if (!ex.coherent &&
 		    !pread_judge(h->f, off, s1, desc, sizeof(desc)))
 			continue;
-		anomaly("%s via mmap: file %u offset 0x%" PRIx64 ": %s%s",
+		anomaly(AN_MMAP, "%s via mmap: file %u offset 0x%" PRIx64 ": %s%s",
 			w->name, h->f, off, desc,
 			ex.coherent ? "" : " (pread agrees)");
 		return -1;
@@ -434,7 +449,7 @@ static int map_store(struct ex_worker *w, struct held *h, char *buf)
 			continue;
 		dt_blk_fill(buf, off, 1, h->f, ex.seed);
 		if (dt_guard_copy(p, buf, DT_BLK_SIZE, &fault)) {
-			anomaly("%s: SIGBUS storing into the mapping of file %u at offset 0x%" PRIx64 " (window of %" PRIu64 " slots)",
+			anomaly(AN_MMAP, "%s: SIGBUS storing into the mapping of file %u at offset 0x%" PRIx64 " (window of %" PRIu64 " slots)",
 				w->name, h->f, off, ex.win.slots);
 			return -1;
 		}
@@ -446,7 +461,7 @@ static int map_store(struct ex_worker *w, struct held *h, char *buf)
 					      SYNC_FILE_RANGE_WRITE |
 					      SYNC_FILE_RANGE_WAIT_AFTER);
 		if (ret < 0) {
-			anomaly("%s: flushing a store into file %u at 0x%" PRIx64 ": %s",
+			anomaly(AN_MMAP, "%s: flushing a store into file %u at 0x%" PRIx64 ": %s",
 				w->name, h->f, off, dt_errname(errno));
 			return -1;
 		}
@@ -473,7 +488,7 @@ static bool shared_mmap_works(void)
 	}
 	if (errno != ENODEV)
 		return true;	/* the mappers will report it */
-	dt_res(DT_SKIP, "mappers not run: this mount refuses MAP_SHARED mmap (ENODEV: direct I/O without DAX)");
+	dt_claim_unmeasured("mmap", "mappers not run: this mount refuses MAP_SHARED mmap (ENODEV: direct I/O without DAX)");
 	dt_metric("mappers", "skipped (MAP_SHARED: ENODEV)");
 	return false;
 }
@@ -492,7 +507,7 @@ static void mapper_op(struct ex_worker *w, char *buf)
 			      (h[k].wr ? PROT_WRITE : 0), MAP_SHARED,
 			      ex.fds[h[k].f], (off_t)h[k].r << DT_RANGE_SHIFT);
 		if (h[k].p == MAP_FAILED) {
-			anomaly("%s: mmap of file %u range %u: %s", w->name,
+			anomaly(AN_MMAP, "%s: mmap of file %u range %u: %s", w->name,
 				h[k].f, h[k].r, dt_errname(errno));
 			break;
 		}
@@ -528,7 +543,7 @@ static void churn_loop(struct ex_worker *w)
 
 	while (!stopped()) {
 		if (dt_churn_cycle(&c, k++)) {
-			anomaly("%s: %s", w->name, c.err);
+			anomaly(AN_IO, "%s: %s", w->name, c.err);
 			break;
 		}
 		add(&ex.sh->cycles, 1);
@@ -549,7 +564,7 @@ static void work(struct ex_worker *w)
 		return;
 	}
 	if (posix_memalign((void **)&buf, DT_BLK_SIZE, DT_RANGE_SIZE)) {
-		anomaly("%s: out of memory", w->name);
+		anomaly(AN_IO, "%s: out of memory", w->name);
 		return;
 	}
 	for (f = 0; f < ex.nfiles; f++)
@@ -703,8 +718,11 @@ static void setup(struct dt_ctx *ctx)
 	add_workers(EX_READER, dt_param_long("readers"), procs);
 	if (ex.nwrite)
 		add_workers(EX_WRITER, dt_param_long("writers"), procs);
-	if (shared_mmap_works())
-		add_workers(EX_MAPPER, dt_param_long("mappers"), procs);
+	ex.mappers_refused = !shared_mmap_works();
+	if (!ex.mappers_refused) {
+		ex.nmappers = dt_param_long("mappers");
+		add_workers(EX_MAPPER, ex.nmappers, procs);
+	}
 	add_workers(EX_CHURN, dt_param_long("churn"), procs);
 	if (!ex.nw)
 		dt_brk("no workers");
@@ -726,7 +744,7 @@ static void start(void)
 			continue;
 		w->pid = fork();
 		if (w->pid < 0) {
-			anomaly("fork: %s", strerror(errno));
+			anomaly(AN_IO, "fork: %s", strerror(errno));
 			return;
 		}
 		if (!w->pid) {
@@ -742,7 +760,7 @@ static void start(void)
 		if (w->process)
 			continue;
 		if (pthread_create(&w->thread, NULL, thread_main, w)) {
-			anomaly("pthread_create failed");
+			anomaly(AN_IO, "pthread_create failed");
 			return;
 		}
 		w->running = true;
@@ -767,9 +785,12 @@ static void join(void)
 		}
 		while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
 			;
-		if (WIFSIGNALED(st))
-			dt_res(WTERMSIG(st) == SIGBUS ? DT_FAIL : DT_ERROR,
-			       "%s was killed by %s", w->name,
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS)
+			dt_claim_failed(w->kind == EX_MAPPER ? "mmap" : "complete",
+					"%s was killed by %s", w->name,
+					strsignal(WTERMSIG(st)));
+		else if (WIFSIGNALED(st))
+			dt_res(DT_ERROR, "%s was killed by %s", w->name,
 			       strsignal(WTERMSIG(st)));
 	}
 }
@@ -830,6 +851,38 @@ static int final_check(char *msg, size_t len)
 	return ret;
 }
 
+/*
+ * Reclaims: the dmapfs counter, else removals of the tracked files by an
+ * observer that counts them (the files stay open and whole: every
+ * removal of theirs is a reclaim).
+ */
+static void judge_reclaims(const struct dt_obs_delta *d, bool known,
+			   uint64_t reclaims, const char *counts)
+{
+	if (!known && d->map_valid && d->counts[0].removes &&
+	    d->counts[0].scope == DT_OBS_SCOPE_CASE && !d->map.lossy) {
+		known = true;
+		reclaims = d->map.tracked_removes;
+	}
+	if (known && reclaims) {
+		dt_claim_held("reclaims", "%" PRIu64 " reclaims (%s)", reclaims,
+			      counts);
+		return;
+	}
+	if (known && ex.win_known) {
+		dt_claim_failed("reclaims", "%u ranges used with a window of %" PRIu64 " slots, but no reclaim was counted (%s)",
+				ex.total, ex.win.slots, counts);
+		return;
+	}
+	if (known)
+		dt_claim_unmeasured("reclaims", "none counted, and the window's size is unknown (%s)",
+				    counts);
+	else
+		dt_claim_unmeasured("reclaims", "no observer counts removals: %s",
+				    d->map_valid ? "kprobe counts setups only" :
+				    d->map_why);
+}
+
 static void run(struct dt_ctx *ctx)
 {
 	char msg[512], counts[256], rec[160] = "", win[32];
@@ -874,6 +927,10 @@ static void run(struct dt_ctx *ctx)
 		dt_metric("mmap_behind_pread", "%" PRIu64, ex.sh->mmap_behind);
 
 	if (ex.sh->nanom) {
+		static const char *const kind_claim[] = {
+			[AN_IO] = "complete", [AN_DATA] = "data",
+			[AN_MMAP] = "mmap",
+		};
 		char state[160] = "";
 
 		if (ex.have_ctl && !dt_ctl_read(ctx->workdir, &c1)) {
@@ -884,32 +941,42 @@ static void run(struct dt_ctx *ctx)
 			dt_ctl_free(&c1);
 		}
 		dt_metric("anomalies", "%u", ex.sh->nanom);
-		dt_res(DT_FAIL, "%s%s", ex.sh->first, state);
+		dt_claim_failed(kind_claim[ex.sh->first_kind ? ex.sh->first_kind :
+					   AN_IO], "%s%s", ex.sh->first, state);
 		return;
 	}
+	dt_claim_held("complete", "%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64 " truncate/unlink cycles by %d workers in %.1f s",
+		      ex.sh->reads, ex.sh->writes, ex.sh->cycles, ex.nw, secs);
+	if (ex.nmappers)
+		dt_claim_held("mmap", "%" PRIu64 " mappings held and touched, %" PRIu64 " stores",
+			      ex.sh->maps, ex.sh->stores);
+	else if (!ex.mappers_refused)
+		dt_claim_unmeasured("mmap", "no mappers (-p mappers=0)");
 	dt_phase("final check");
 	if (final_check(msg, sizeof(msg))) {
-		dt_res(DT_FAIL, "%s", msg);
+		dt_claim_failed("data", "%s", msg);
 		return;
 	}
+	dt_claim_held("data", "%" PRIu64 " blocks checked, and the write ranges read back whole",
+		      ex.sh->checked);
 	dt_obs_map_text(&d, counts, sizeof(counts));
-	if (reclaims_known && ex.win_known && ex.total > ex.win.slots &&
-	    !reclaims) {
-		dt_res(DT_FAIL, "%u ranges used with a window of %" PRIu64 " slots, but dmapfs counted no reclaim (%s)",
-		       ex.total, ex.win.slots, counts);
-		return;
-	}
+	if (ex.win_known)
+		dt_claim_held("exhausted", "%u ranges for a window of %" PRIu64 " slots (%s)",
+			      ex.total, ex.win.slots, ex.win.source);
+	else
+		dt_claim_unmeasured("exhausted", "%s: exhaustion not confirmed",
+				    ex.win.source);
+	judge_reclaims(&d, reclaims_known, reclaims, counts);
 	if (ex.win_known)
 		snprintf(win, sizeof(win), "%" PRIu64 " slots", ex.win.slots);
 	else
 		snprintf(win, sizeof(win), "unknown size");
-	dt_res(DT_PASS, "%u ranges in %u files, window of %s (%s), %d workers for %.1f s: %" PRIu64
+	/* the reason of a PASS; the claims decide whether there is one */
+	dt_res(DT_PASS, "%u ranges in %u files, window of %s, %d workers for %.1f s: %" PRIu64
 	       " reads, %" PRIu64 " writes, %" PRIu64 " mappings (%" PRIu64
 	       " stores), %" PRIu64 " truncate/unlink cycles, %" PRIu64
 	       " blocks checked, all data right%s; %s",
-	       ex.total, ex.nfiles, win,
-	       ex.win_known ? ex.win.source : "exhaustion not confirmed",
-	       ex.nw, secs,
+	       ex.total, ex.nfiles, win, ex.nw, secs,
 	       ex.sh->reads, ex.sh->writes,
 	       ex.sh->maps, ex.sh->stores, ex.sh->cycles, ex.sh->checked,
 	       rec, d.map_valid ? counts : d.map_why);
@@ -941,6 +1008,7 @@ const struct dt_case dt_case_dmap_exhaust = {
 	/* without a DAX window there is nothing to exhaust */
 	.needs_features = DT_FEAT_DAX,
 	.params = params,
+	.claims = claims,
 	.timeout = 300,
 	.runtime = 10,
 	.progress_window = 20,

@@ -92,11 +92,23 @@ static const struct dt_param_decl params[] = {
 	{ NULL },
 };
 
+static const struct dt_claim claims[] = {
+	{ "verify", "every fio job completes without an error and its crc32c verify is clean" },
+	{ NULL },
+};
+
+static const struct dt_claim many_claims[] = {
+	{ "exhausted", "the files have more 2 MiB ranges than the window has slots" },
+	{ "reclaims", "mappings were reclaimed while fio ran" },
+	{ NULL },
+};
+
 static const struct dt_variant variants[] = {
 	{ "randrw-2m-psync", "4 jobs randrw on one 2 MiB range, pread/pwrite, crc32c verify", V_PSYNC },
 	{ "randrw-2m-io_uring", "4 jobs randrw on one 2 MiB range, io_uring qd 8, crc32c verify", V_URING },
 	{ "randrw-2m-mmap", "mmap job and 3 psync jobs on one 2 MiB range, crc32c verify", V_MMAP },
-	{ "many-files", "4 jobs randrw over files with twice as many ranges as window slots", V_MANY },
+	{ "many-files", "4 jobs randrw over files with twice as many ranges as window slots", V_MANY,
+	  .claims = many_claims },
 	{ NULL },
 };
 
@@ -303,8 +315,9 @@ static void judge(struct dt_fio_run *fr, const char *out, const char *tail)
 	int i;
 
 	if (WIFSIGNALED(fr->status)) {
-		dt_res(DT_FAIL, "fio was killed by %s after %.1f s: %.300s",
-		       strsignal(WTERMSIG(fr->status)), fr->secs, fr->err);
+		dt_claim_failed("verify", "fio was killed by %s after %.1f s: %.300s",
+				strsignal(WTERMSIG(fr->status)), fr->secs,
+				fr->err);
 		return;
 	}
 	if (WIFEXITED(fr->status) && WEXITSTATUS(fr->status))
@@ -323,24 +336,62 @@ static void judge(struct dt_fio_run *fr, const char *out, const char *tail)
 	for (i = 0; i < r.njobs; i++) {
 		if (!r.jobs[i].error)
 			continue;
-		dt_res(DT_FAIL, "fio job %d (%s): error %s (%s)%s%s",
-		       i, r.jobs[i].name, dt_errname(r.jobs[i].error),
-		       r.jobs[i].error == EILSEQ ? "fio's code for a verify failure" :
-		       strerror(r.jobs[i].error), vl ? ": " : "",
-		       vl ? vl : "");
+		dt_claim_failed("verify", "fio job %d (%s): error %s (%s)%s%s",
+				i, r.jobs[i].name, dt_errname(r.jobs[i].error),
+				r.jobs[i].error == EILSEQ ? "fio's code for a verify failure" :
+				strerror(r.jobs[i].error), vl ? ": " : "",
+				vl ? vl : "");
 		dt_fio_result_free(&r);
 		return;
 	}
 	if (vl) {
-		dt_res(DT_FAIL, "fio reported a verify failure: %s", vl);
+		dt_claim_failed("verify", "fio reported a verify failure: %s", vl);
 	} else if (st[0]) {
-		dt_res(DT_FAIL, "fio %s: %.300s", st, fr->err);
+		dt_claim_failed("verify", "fio %s: %.300s", st, fr->err);
 	} else {
 		summary(&r, sum, sizeof(sum));
+		dt_claim_held("verify", "%d jobs, %.1f s, verify clean",
+			      r.njobs, fr->secs);
+		/* the reason of a PASS; the claims decide whether there is one */
 		dt_res(DT_PASS, "fio %s, %d jobs, %.1f s, crc32c verify clean: %s%s",
 		       jobfiles[fs.kind], r.njobs, fr->secs, sum, tail);
 	}
 	dt_fio_result_free(&r);
+}
+
+/* many-files: was the window exhausted, and were mappings reclaimed? */
+static void judge_many(const struct dt_obs_delta *d, bool known,
+		       uint64_t reclaims, const char *counts)
+{
+	bool exhausted = fs.win_known && fs.ranges > fs.win.slots;
+
+	if (exhausted)
+		dt_claim_held("exhausted", "%u ranges for %" PRIu64 " slots",
+			      fs.ranges, fs.win.slots);
+	else if (fs.win_known)
+		dt_claim_unmeasured("exhausted", "only %u ranges fit in the free space for a window of %" PRIu64 " slots",
+				    fs.ranges, fs.win.slots);
+	else
+		dt_claim_unmeasured("exhausted", "%s", fs.win.source);
+	/* fio's files stay whole while it runs: their removals are reclaims */
+	if (!known && d->map_valid && d->counts[0].removes &&
+	    d->counts[0].scope == DT_OBS_SCOPE_CASE && !d->map.lossy) {
+		known = true;
+		reclaims = d->map.removes;
+	}
+	if (known && reclaims)
+		dt_claim_held("reclaims", "%" PRIu64 " reclaims (%s)", reclaims,
+			      counts);
+	else if (known && exhausted)
+		dt_claim_failed("reclaims", "%u ranges over a window of %" PRIu64 " slots, but no reclaim was counted (%s)",
+				fs.ranges, fs.win.slots, counts);
+	else if (known)
+		dt_claim_unmeasured("reclaims", "none counted, and the window was not exhausted (%s)",
+				    counts);
+	else
+		dt_claim_unmeasured("reclaims", "no observer counts removals: %s",
+				    d->map_valid ? "kprobe counts setups only" :
+				    d->map_why);
 }
 
 static void run(struct dt_ctx *ctx)
@@ -387,10 +438,8 @@ static void run(struct dt_ctx *ctx)
 	out = dt_read_whole(fs.out, 0, NULL);
 	judge(&fr, out, tail);
 	free(out);
-	if (fs.kind == V_MANY && rec_known && fs.win_known &&
-	    fs.ranges > fs.win.slots && !reclaims)
-		dt_res(DT_FAIL, "many-files: %u ranges over a window of %" PRIu64 " slots, but dmapfs counted no reclaim (%s)",
-		       fs.ranges, fs.win.slots, counts);
+	if (fs.kind == V_MANY)
+		judge_many(&d, rec_known, reclaims, counts);
 }
 
 static void cleanup(struct dt_ctx *ctx)
@@ -413,6 +462,7 @@ const struct dt_case dt_case_fio_stress = {
 	.groups = groups,
 	.needs_cmds = cmds,
 	.params = params,
+	.claims = claims,
 	.timeout = 300,
 	.runtime = 8,
 	.progress_window = 30,

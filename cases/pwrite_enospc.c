@@ -98,6 +98,13 @@ static const struct dt_param_decl params[] = {
 	{ NULL },
 };
 
+static const struct dt_claim claims[] = {
+	{ "enospc", "writing past the host's free space fails with ENOSPC (no SIGBUS, no other error, no hang)" },
+	{ "early", "the ENOSPC comes early: at most slack bytes beyond the free space, and within delay seconds of the last good write" },
+	{ "durable", "what was written before the ENOSPC is durable (fsync) and reads back intact" },
+	{ NULL },
+};
+
 static const struct dt_variant variants[] = {
 	{ "native", "1 MiB pwrite(2) calls from offset 0", 0 },
 	{ "literal", "xfs_io -c \"pwrite 0 SIZE\"", PWE_LITERAL },
@@ -307,36 +314,45 @@ static void run(struct dt_ctx *ctx)
 		pwe.err ? dt_errname(pwe.err) : "no error", pwe.gap);
 
 	if (pwe.sigbus) {
-		dt_res(DT_FAIL, "%s raised SIGBUS after %s written (host had %s usable)",
-		       how, b1, b2);
+		dt_claim_failed("enospc", "%s raised SIGBUS after %s written (host had %s usable)",
+				how, b1, b2);
 		bad++;
 	} else if (!pwe.err) {
-		dt_res(DT_FAIL, "no ENOSPC: %s wrote all %s with only %s usable on the host",
-		       how, dt_fmt_bytes(b3, sizeof(b3), pwe.size), b2);
+		dt_claim_failed("enospc", "no ENOSPC: %s wrote all %s with only %s usable on the host",
+				how, dt_fmt_bytes(b3, sizeof(b3), pwe.size), b2);
 		bad++;
 	} else if (pwe.err != ENOSPC) {
-		dt_res(DT_FAIL, "%s failed after %s with %s, expected ENOSPC%s%s",
-		       how, b1, pwe.literal ? "an error" :
-		       dt_errname(pwe.err), pwe.detail[0] ? ": " : "",
-		       pwe.detail);
+		dt_claim_failed("enospc", "%s failed after %s with %s, expected ENOSPC%s%s",
+				how, b1, pwe.literal ? "an error" :
+				dt_errname(pwe.err), pwe.detail[0] ? ": " : "",
+				pwe.detail);
 		bad++;
+	} else {
+		dt_claim_held("enospc", "ENOSPC after %s written (host had %s usable)",
+			      b1, b2);
 	}
 	if (pwe.written > pwe.free_start + pwe.slack) {
-		dt_res(DT_FAIL, "late ENOSPC: %s accepted %s with %s usable at the start (bound: usable + %s)",
-		       how, b1, b2, dt_fmt_bytes(b3, sizeof(b3), pwe.slack));
+		dt_claim_failed("early", "late ENOSPC: %s accepted %s with %s usable at the start (bound: usable + %s)",
+				how, b1, b2,
+				dt_fmt_bytes(b3, sizeof(b3), pwe.slack));
 		bad++;
-	}
-	if (pwe.err && pwe.gap > pwe.delay) {
-		dt_res(DT_FAIL, "late ENOSPC: the error came %.1f s after the last successful write (bound %.0f s)",
-		       pwe.gap, pwe.delay);
+	} else if (pwe.err && pwe.gap > pwe.delay) {
+		dt_claim_failed("early", "late ENOSPC: the error came %.1f s after the last successful write (bound %.0f s)",
+				pwe.gap, pwe.delay);
 		bad++;
+	} else if (pwe.err) {
+		dt_claim_held("early", "%s accepted with %s usable, the error %.3f s after the last good write%s",
+			      b1, b2, pwe.gap,
+			      pwe.literal ? " (sampled every 0.2 s)" : "");
+	} else {
+		dt_claim_unmeasured("early", "no ENOSPC came at all");
 	}
 
 	/* what write(2) accepted must be durable and read back */
 	dt_phase("fsync and read back");
 	if (fsync(pwe.fd) < 0) {
-		dt_res(DT_FAIL, "fsync after the ENOSPC failed with %s: data that %s accepted was lost",
-		       dt_errname(errno), how);
+		dt_claim_failed("durable", "fsync after the ENOSPC failed with %s: data that %s accepted was lost",
+				dt_errname(errno), how);
 		bad++;
 	}
 	dt_obs_end(pwe.obs, &d);
@@ -362,9 +378,11 @@ static void run(struct dt_ctx *ctx)
 	dt_progress_total(pwe.written);
 	if (dt_read_check(pwe.fd, 0, pwe.written, &ro, &r) < 0) {
 		dt_rc_describe(&r, rc, sizeof(rc));
-		dt_res(DT_FAIL, "data written before the ENOSPC does not read back: %s",
-		       rc);
+		dt_claim_failed("durable", "data written before the ENOSPC does not read back: %s",
+				rc);
 		bad++;
+	} else {
+		dt_claim_held("durable", "%s fsynced and read back intact", b1);
 	}
 	if (bad)
 		return;
@@ -397,6 +415,7 @@ const struct dt_case dt_case_pwrite_enospc = {
 	.progress_window = 30,
 	.variants = variants,
 	.params = params,
+	.claims = claims,
 	.setup = setup,
 	.run = run,
 	.cleanup = cleanup,

@@ -168,6 +168,7 @@ struct dt_ctx {
 	int verbose;
 	bool quick;		/* the "quick" group was selected: small sizes */
 	const char *const *params;	/* "key=value" from --param */
+	const char *observer;	/* --observer: auto, none, or names */
 	void *priv;		/* for the case's own state */
 };
 

@@ -341,6 +341,7 @@ static json_object *options_json(const struct dt_opts *o)
 	json_object_object_add(j, "quick", json_object_new_boolean(o->quick));
 	json_object_object_add(j, "baseline",
 			       json_object_new_boolean(o->baseline));
+	json_object_object_add(j, "observer", jstr(o->observer));
 	json_object_object_add(j, "allow_fill",
 			       json_object_new_boolean(o->allow_fill));
 	if (o->nr_params) {

@@ -281,6 +281,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	ctx.timeout_mul = o->timeout_mul;
 	ctx.verbose = o->verbose;
 	ctx.params = (const char *const *)o->params;
+	ctx.observer = o->observer;
 	ctx.quick = o->quick;
 	for (i = 0; i < o->nr_selection; i++)
 		if (!strcmp(o->selection[i], "quick"))

@@ -234,16 +234,48 @@ static void check_decls(const char *name, const struct dt_param_decl *d)
 	}
 }
 
-/* every declaration of the real cases is well-formed */
+static int check_claims(const char *name, const struct dt_claim *c,
+			const struct dt_claim *also)
+{
+	const struct dt_claim *o;
+	int n = 0;
+
+	for (; c && c->id; c++, n++) {
+		ck_assert_msg(c->text && *c->text, "%s: claim %s: no text",
+			      name, c->id);
+		ck_assert_msg(strspn(c->id, "abcdefghijklmnopqrstuvwxyz0123456789-") ==
+			      strlen(c->id), "%s: claim id '%s'", name, c->id);
+		for (o = c + 1; o->id; o++)
+			ck_assert_msg(strcmp(o->id, c->id), "%s: claim %s twice",
+				      name, c->id);
+		for (o = also; o && o->id; o++)
+			ck_assert_msg(strcmp(o->id, c->id), "%s: claim %s twice",
+				      name, c->id);
+	}
+	return n;
+}
+
+/*
+ * Every declaration of the real cases is well-formed, and every case
+ * that tests the system (not the runner) says what it claims: a case
+ * that cannot fail is a defect.
+ */
 START_TEST(test_declarations)
 {
 	const struct dt_case *const *c;
 	const struct dt_variant *v;
 
 	for (c = dt_cases; *c; c++) {
+		int n;
+
 		check_decls((*c)->name, (*c)->params);
-		for (v = (*c)->variants; v && v->name; v++)
+		n = check_claims((*c)->name, (*c)->claims, NULL);
+		for (v = (*c)->variants; v && v->name; v++) {
 			check_decls((*c)->name, v->params);
+			check_claims((*c)->name, v->claims, (*c)->claims);
+		}
+		if (!case_in_group(*c, "meta"))
+			ck_assert_msg(n > 0, "%s declares no claim", (*c)->name);
 	}
 }
 END_TEST
