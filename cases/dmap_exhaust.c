@@ -24,7 +24,10 @@
  * Every block read is judged: a block written before the read began must
  * be that block (offset, generation, file tag, checksum), a block nobody
  * wrote must be zeros. Blocks in their first write during the read are
- * skipped. At the end every write range is read back whole.
+ * skipped. At the end every write range is read back whole. The block
+ * states are lib/dt_blk.h's (dt_bs_*), the workers, their deadline and
+ * the first anomaly lib/dt_pool.h's: this file holds the layout, the
+ * workers' operations and the verdict.
  *
  * Checks: no I/O error (a full window must be reclaimed, not refused),
  * no wrong data, reclaims seen where the dmapfs counters exist, and
@@ -61,16 +64,16 @@
 #include "dt_fmt.h"
 #include "dt_fs.h"
 #include "dt_observe.h"
+#include "dt_pool.h"
 #include "dt_rwio.h"
 #include "dt_window.h"
 
 #define EX_MAX_FILES	16
-#define EX_MAX_WORKERS	24
+#define EX_MAX_WORKERS	DT_POOL_MAX
 /* blocks per range */
 #define EX_BPR		(DT_RANGE_SIZE / DT_BLK_SIZE)
 #define EX_MAX_MAPS	3
 
-enum { B_HOLE = 0, B_WRITING, B_WRITTEN };
 /* what an anomaly is of: the claim it fails */
 enum { AN_IO = 1, AN_DATA, AN_MMAP };
 enum ex_kind { EX_READER, EX_WRITER, EX_MAPPER, EX_CHURN };
@@ -84,11 +87,6 @@ static const char *const kind_names[] = {
 
 /* in MAP_SHARED memory: workers may be processes */
 struct ex_shared {
-	int stop;
-	double deadline;
-	uint32_t nanom;
-	int first_kind;
-	char first[768];
 	uint64_t reads, writes, maps, cycles, bytes;
 	uint64_t checked, raced, mmap_behind, stores;
 	uint8_t state[];	/* per block of every file */
@@ -97,12 +95,8 @@ struct ex_shared {
 struct ex_worker {
 	enum ex_kind kind;
 	int id;
-	bool process;
-	char name[48];
+	const char *name;	/* the pool's */
 	uint64_t rng;
-	pid_t pid;
-	pthread_t thread;
-	bool running;
 };
 
 struct ex {
@@ -122,6 +116,7 @@ struct ex {
 	char paths[EX_MAX_FILES][PATH_MAX];
 	struct ex_shared *sh;
 	size_t shsize;
+	struct dt_pool pool;
 	struct ex_worker w[EX_MAX_WORKERS];
 	int nw;
 	struct dt_obs *obs;
@@ -181,26 +176,11 @@ static inline uint64_t rnd(uint64_t *s)
 
 static bool stopped(void)
 {
-	return __atomic_load_n(&ex.sh->stop, __ATOMIC_RELAXED) ||
-	       dt_now() >= ex.sh->deadline;
+	return dt_pool_stopped(ex.pool.ctl);
 }
 
-static void anomaly(int kind, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* The first problem is kept whole; everybody stops. */
-static void anomaly(int kind, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (__atomic_fetch_add(&ex.sh->nanom, 1, __ATOMIC_SEQ_CST) == 0) {
-		ex.sh->first_kind = kind;
-		va_start(ap, fmt);
-		vsnprintf(ex.sh->first, sizeof(ex.sh->first), fmt, ap);
-		va_end(ap);
-	}
-	__atomic_store_n(&ex.sh->stop, 1, __ATOMIC_SEQ_CST);
-}
+/* The first problem is kept whole (lib/dt_pool); everybody stops. */
+#define anomaly(kind, ...) dt_pool_notef(ex.pool.ctl, kind, __VA_ARGS__)
 
 static inline uint8_t *bstate(uint32_t f, uint64_t off)
 {
@@ -227,29 +207,17 @@ static inline void add(uint64_t *c, uint64_t n)
 static int judge(uint32_t f, uint64_t off, const void *blk, uint8_t s1,
 		 uint8_t s2, char *desc, size_t len)
 {
-	struct dt_blk_info bi;
-	enum dt_blk_state st = dt_blk_check(blk, off, ex.seed, &bi);
-	char d[160];
-
-	if (s1 == B_WRITTEN) {
+	switch (dt_bs_judge(blk, off, ex.seed, f, s1, s2, desc, len)) {
+	case DT_BS_RIGHT:
 		add(&ex.sh->checked, 1);
-		if (st == DT_BLK_OK && bi.gen == 1 && bi.tag == f)
-			return 0;
-		snprintf(desc, len, "read %s where block 0x%" PRIx64
-			 " had been written", dt_blk_describe(&bi, d, sizeof(d)),
-			 off);
-		return 1;
-	}
-	if (s1 == B_HOLE && s2 == B_HOLE) {
+		return 0;
+	case DT_BS_WRONG:
 		add(&ex.sh->checked, 1);
-		if (st == DT_BLK_ZERO)
-			return 0;
-		snprintf(desc, len, "read %s from a hole nobody wrote",
-			 dt_blk_describe(&bi, d, sizeof(d)));
 		return 1;
+	default:
+		add(&ex.sh->raced, 1);
+		return 0;
 	}
-	add(&ex.sh->raced, 1);
-	return 0;
 }
 
 /* pread judges a block that looked wrong through a page-cache mapping */
@@ -265,7 +233,7 @@ static int pread_judge(uint32_t f, uint64_t off, uint8_t s1, char *desc,
 			 r < 0 ? dt_errname(errno) : "short read");
 		return 1;
 	}
-	s2 = __atomic_load_n(bstate(f, off), __ATOMIC_SEQ_CST);
+	s2 = dt_bs_get(bstate(f, off));
 	if (judge(f, off, blk, s1, s2, desc, len))
 		return 1;
 	add(&ex.sh->mmap_behind, 1);
@@ -297,8 +265,7 @@ static void reader_op(struct ex_worker *w, struct dt_rwio *io, char *buf,
 	}
 	n = len / DT_BLK_SIZE;
 	for (i = 0; i < n; i++)
-		s1[i] = __atomic_load_n(bstate(f, off + (uint64_t)i *
-					       DT_BLK_SIZE), __ATOMIC_SEQ_CST);
+		s1[i] = dt_bs_get(bstate(f, off + (uint64_t)i * DT_BLK_SIZE));
 	got = dt_rwio_read(&io[f], m, buf, len, off);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (got != (ssize_t)len) {
@@ -314,7 +281,7 @@ static void reader_op(struct ex_worker *w, struct dt_rwio *io, char *buf,
 	dt_heartbeat_add(len, 1);
 	for (i = 0; i < n; i++) {
 		uint64_t boff = off + (uint64_t)i * DT_BLK_SIZE;
-		uint8_t s2 = __atomic_load_n(bstate(f, boff), __ATOMIC_SEQ_CST);
+		uint8_t s2 = dt_bs_get(bstate(f, boff));
 
 		if (judge(f, boff, buf + (size_t)i * DT_BLK_SIZE, s1[i], s2,
 			  desc, sizeof(desc))) {
@@ -339,22 +306,6 @@ static bool pick_write_block(struct ex_worker *w, uint32_t *f, uint64_t *off)
 	return true;
 }
 
-/* Claim a block for its first write, or for the same bytes again. */
-static bool claim(uint8_t *st, bool *first)
-{
-	uint8_t hole = B_HOLE;
-
-	*first = false;
-	if (__atomic_load_n(st, __ATOMIC_SEQ_CST) == B_WRITTEN)
-		return true;
-	if (__atomic_compare_exchange_n(st, &hole, B_WRITING, false,
-					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-		*first = true;
-		return true;
-	}
-	return false;
-}
-
 static void writer_op(struct ex_worker *w, struct dt_rwio *io, char *buf)
 {
 	enum dt_io_method m;
@@ -367,7 +318,7 @@ static void writer_op(struct ex_worker *w, struct dt_rwio *io, char *buf)
 	if (!pick_write_block(w, &f, &off))
 		return;
 	st = bstate(f, off);
-	if (!claim(st, &first))
+	if (!dt_bs_claim(st, &first))
 		return;
 	m = (io[f].methods & (1u << DT_IO_URING)) && (rnd(&w->rng) & 1) ?
 	    DT_IO_URING : DT_IO_PSYNC;
@@ -380,8 +331,7 @@ static void writer_op(struct ex_worker *w, struct dt_rwio *io, char *buf)
 			ex.win.slots, ex.total);
 		return;
 	}
-	if (first)
-		__atomic_store_n(st, B_WRITTEN, __ATOMIC_SEQ_CST);
+	dt_bs_written(st, first);
 	add(&ex.sh->writes, 1);
 	add(&ex.sh->bytes, DT_BLK_SIZE);
 	dt_heartbeat_add(DT_BLK_SIZE, 1);
@@ -403,8 +353,7 @@ static int map_touch(struct ex_worker *w, struct held *h, char *buf)
 
 	for (b = 0; b < EX_BPR; b++) {
 		uint64_t off = base + (uint64_t)b * DT_BLK_SIZE;
-		uint8_t s1 = __atomic_load_n(bstate(h->f, off),
-					     __ATOMIC_SEQ_CST), s2;
+		uint8_t s1 = dt_bs_get(bstate(h->f, off)), s2;
 		uintptr_t fault;
 
 		if (dt_guard_copy(buf, h->p + (size_t)b * DT_BLK_SIZE,
@@ -415,7 +364,7 @@ static int map_touch(struct ex_worker *w, struct held *h, char *buf)
 				ex.win.slots, ex.total);
 			return -1;
 		}
-		s2 = __atomic_load_n(bstate(h->f, off), __ATOMIC_SEQ_CST);
+		s2 = dt_bs_get(bstate(h->f, off));
 		if (!judge(h->f, off, buf, s1, s2, desc, sizeof(desc)))
 			continue;
 		if (!ex.coherent &&
@@ -445,7 +394,7 @@ static int map_store(struct ex_worker *w, struct held *h, char *buf)
 		bool first;
 		int ret;
 
-		if (!claim(st, &first))
+		if (!dt_bs_claim(st, &first))
 			continue;
 		dt_blk_fill(buf, off, 1, h->f, ex.seed);
 		if (dt_guard_copy(p, buf, DT_BLK_SIZE, &fault)) {
@@ -465,8 +414,7 @@ static int map_store(struct ex_worker *w, struct held *h, char *buf)
 				w->name, h->f, off, dt_errname(errno));
 			return -1;
 		}
-		if (first)
-			__atomic_store_n(st, B_WRITTEN, __ATOMIC_SEQ_CST);
+		dt_bs_written(st, first);
 		add(&ex.sh->stores, 1);
 		dt_heartbeat_add(DT_BLK_SIZE, 1);
 	}
@@ -552,8 +500,10 @@ static void churn_loop(struct ex_worker *w)
 	}
 }
 
-static void work(struct ex_worker *w)
+static void work(void *arg)
 {
+	struct ex_worker *w = arg;
+
 	struct dt_rwio io[EX_MAX_FILES];
 	uint8_t s1[EX_BPR];
 	uint32_t f;
@@ -582,12 +532,6 @@ static void work(struct ex_worker *w)
 	for (f = 0; f < ex.nfiles; f++)
 		dt_rwio_close(&io[f]);
 	free(buf);
-}
-
-static void *thread_main(void *arg)
-{
-	work(arg);
-	return NULL;
 }
 
 /* --- setup --- */
@@ -669,15 +613,21 @@ static void add_workers(enum ex_kind kind, long n, bool procs)
 
 	for (i = 0; i < n; i++) {
 		struct ex_worker *w = &ex.w[ex.nw];
+		struct dt_pool_worker *pw;
+		bool process = procs && (i & 1);
+		char name[48];
 
 		if (ex.nw >= EX_MAX_WORKERS)
 			dt_brk("more than %d workers", EX_MAX_WORKERS);
+		snprintf(name, sizeof(name), "%s %ld (%s)", kind_names[kind],
+			 i, process ? "process" : "thread");
+		pw = dt_pool_add(&ex.pool, name, process, kind, work, w);
+		if (!pw)
+			dt_brk("more than %d workers", DT_POOL_MAX);
 		w->kind = kind;
 		w->id = ex.nw;
-		w->process = procs && (i & 1);
 		w->rng = dt_rand();
-		snprintf(w->name, sizeof(w->name), "%s %ld (%s)",
-			 kind_names[kind], i, w->process ? "process" : "thread");
+		w->name = pw->name;
 		ex.nw++;
 	}
 }
@@ -690,6 +640,8 @@ static void setup(struct dt_ctx *ctx)
 
 	for (f = 0; f < EX_MAX_FILES; f++)
 		ex.fds[f] = -1;
+	if (dt_pool_init(&ex.pool) < 0)
+		dt_brk("worker pool: %s", strerror(errno));
 	ex.workdir = ctx->workdir;
 	ex.seed = ctx->seed;
 	/* the workers run for the runtime budget (--runtime-mul) */
@@ -732,67 +684,15 @@ static void setup(struct dt_ctx *ctx)
 
 /* --- run --- */
 
-static void start(void)
+/* a worker process killed by a signal: a SIGBUS is the target's doing */
+static void died(const struct dt_pool_worker *w, int sig, void *arg)
 {
-	int i;
-
-	/* processes first: fork before there are threads */
-	for (i = 0; i < ex.nw; i++) {
-		struct ex_worker *w = &ex.w[i];
-
-		if (!w->process)
-			continue;
-		w->pid = fork();
-		if (w->pid < 0) {
-			anomaly(AN_IO, "fork: %s", strerror(errno));
-			return;
-		}
-		if (!w->pid) {
-			work(w);
-			_exit(0);
-		}
-		w->running = true;
-		dt_obs_track_pid(ex.obs, w->pid);
-	}
-	for (i = 0; i < ex.nw; i++) {
-		struct ex_worker *w = &ex.w[i];
-
-		if (w->process)
-			continue;
-		if (pthread_create(&w->thread, NULL, thread_main, w)) {
-			anomaly(AN_IO, "pthread_create failed");
-			return;
-		}
-		w->running = true;
-	}
-}
-
-/* Blocks as long as a worker is stuck: the watchdog will see that. */
-static void join(void)
-{
-	int i, st;
-
-	__atomic_store_n(&ex.sh->stop, 1, __ATOMIC_SEQ_CST);
-	for (i = 0; i < ex.nw; i++) {
-		struct ex_worker *w = &ex.w[i];
-
-		if (!w->running)
-			continue;
-		w->running = false;
-		if (!w->process) {
-			pthread_join(w->thread, NULL);
-			continue;
-		}
-		while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
-			;
-		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS)
-			dt_claim_failed(w->kind == EX_MAPPER ? "mmap" : "complete",
-					"%s was killed by %s", w->name,
-					strsignal(WTERMSIG(st)));
-		else if (WIFSIGNALED(st))
-			dt_res(DT_ERROR, "%s was killed by %s", w->name,
-			       strsignal(WTERMSIG(st)));
-	}
+	if (sig == SIGBUS)
+		dt_claim_failed(w->kind == EX_MAPPER ? "mmap" : "complete",
+				"%s was killed by %s", w->name, strsignal(sig));
+	else
+		dt_res(DT_ERROR, "%s was killed by %s", w->name,
+		       strsignal(sig));
 }
 
 /* Read every write range back whole, and one block of every hole range. */
@@ -834,7 +734,7 @@ static int final_check(char *msg, size_t len)
 				uint64_t off = base + (uint64_t)b * DT_BLK_SIZE;
 				uint8_t s = *bstate(f, off);
 
-				if (s == B_WRITING)
+				if (s == DT_BS_WRITING)
 					continue;	/* a write that failed */
 				if (!judge(f, off,
 					   buf + (size_t)b * DT_BLK_SIZE,
@@ -896,12 +796,12 @@ static void run(struct dt_ctx *ctx)
 		 ex.nw, ex.total, ex.win.slots, ex.runtime);
 	dt_obs_begin(ex.obs);
 	t0 = dt_now();
-	ex.sh->deadline = t0 + ex.runtime;
-	start();
+	if (dt_pool_start(&ex.pool, t0 + ex.runtime, msg, sizeof(msg)) < 0)
+		dt_brk("starting the workers: %s", msg);
 	/* no heartbeat of our own here: only the workers' progress counts */
 	while (!stopped())
 		usleep(100000);
-	join();
+	dt_pool_join(&ex.pool, died, NULL);
 	secs = dt_now() - t0;
 	dt_obs_end(ex.obs, &d);
 	if (ex.have_ctl && !dt_ctl_read(ctx->workdir, &c1)) {
@@ -926,7 +826,7 @@ static void run(struct dt_ctx *ctx)
 	if (!ex.coherent)
 		dt_metric("mmap_behind_pread", "%" PRIu64, ex.sh->mmap_behind);
 
-	if (ex.sh->nanom) {
+	if (ex.pool.ctl->nanom) {
 		static const char *const kind_claim[] = {
 			[AN_IO] = "complete", [AN_DATA] = "data",
 			[AN_MMAP] = "mmap",
@@ -940,9 +840,10 @@ static void run(struct dt_ctx *ctx)
 				 c1.reclaims - ex.ctl0.reclaims);
 			dt_ctl_free(&c1);
 		}
-		dt_metric("anomalies", "%u", ex.sh->nanom);
-		dt_claim_failed(kind_claim[ex.sh->first_kind ? ex.sh->first_kind :
-					   AN_IO], "%s%s", ex.sh->first, state);
+		dt_metric("anomalies", "%u", ex.pool.ctl->nanom);
+		dt_claim_failed(kind_claim[ex.pool.ctl->first.kind ?
+					   ex.pool.ctl->first.kind : AN_IO],
+				"%s%s", ex.pool.ctl->first.what, state);
 		return;
 	}
 	dt_claim_held("complete", "%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64 " truncate/unlink cycles by %d workers in %.1f s",
@@ -986,8 +887,7 @@ static void cleanup(struct dt_ctx *ctx)
 {
 	uint32_t f;
 
-	if (ex.sh)
-		join();
+	dt_pool_destroy(&ex.pool);
 	for (f = 0; f < EX_MAX_FILES; f++)
 		if (ex.fds[f] >= 0) {
 			close(ex.fds[f]);

@@ -58,6 +58,7 @@
 #include "dt_fs.h"
 #include "dt_observe.h"
 #include "dt_owned.h"
+#include "dt_pool.h"
 #include "dt_rwio.h"
 #include "dt_window.h"
 
@@ -95,10 +96,7 @@ struct mrw {
 
 	/* concurrent part */
 	struct dt_own_worker workers[MRW_MAX_WORKERS];
-	pthread_t threads[MRW_MAX_WORKERS];
-	bool threaded[MRW_MAX_WORKERS];
-	pid_t pids[MRW_MAX_WORKERS];
-	int nworkers;
+	struct dt_pool pool;
 	uint64_t evictions;
 };
 
@@ -284,10 +282,10 @@ static const char *gen_text(uint64_t gen, char *buf, size_t len)
  * can, read everything back and report what it was, with the offset.
  */
 static void data_fail(struct dt_ctx *ctx, const char *part,
-		      const struct dt_own_anom *seen)
+		      const struct dt_anom *seen)
 {
 	char why[256] = "", g1[48], g2[48];
-	struct dt_own_anom fb;
+	struct dt_anom fb;
 	bool evicted = false;
 	int n;
 
@@ -407,7 +405,7 @@ static void seq_part(struct dt_ctx *ctx)
 {
 	char note_r[384], note_w[384], d[160], fails[768];
 	struct dt_obs_delta dr, dw;
-	struct dt_own_anom first;
+	struct dt_anom first;
 	struct dt_blk_info bi;
 	uint32_t b, nbad = 0, zeros_bad;
 	int ret, mr, mw;
@@ -531,17 +529,12 @@ static void seq_part(struct dt_ctx *ctx)
 
 /* --- the concurrent part --- */
 
-static void *thread_main(void *arg)
-{
-	dt_own_work(arg);
-	return NULL;
-}
-
 static void start_workers(struct dt_ctx *ctx)
 {
 	int i, n = mrw.nwriters + mrw.nreaders;
+	char name[48], err[256];
 
-	mrw.nworkers = 0;
+	dt_pool_init_ctl(&mrw.pool, &mrw.own->ctl);
 	for (i = 0; i < n; i++) {
 		struct dt_own_worker *w = &mrw.workers[i];
 		bool writer = i < mrw.nwriters;
@@ -556,65 +549,34 @@ static void start_workers(struct dt_ctx *ctx)
 		w->max_span = mrw.span;
 		w->mmap_coherent = mrw.mmap_coherent;
 		w->rng = dt_rand();
-		snprintf(w->name, sizeof(w->name), "%s %d (%s)",
+		snprintf(name, sizeof(name), "%s %d (%s)",
 			 writer ? "writer" : "reader", id,
 			 proc ? "process" : "thread");
-		mrw.pids[i] = 0;
-		mrw.threaded[i] = false;
-		/* processes first: fork before there are threads */
-		if (proc) {
-			pid_t pid = fork();
+		snprintf(w->name, sizeof(w->name), "%s", name);
+		dt_pool_add(&mrw.pool, name, proc, writer, dt_own_work_fn, w);
+	}
+	if (dt_pool_start(&mrw.pool, mrw.own->ctl.deadline, err,
+			  sizeof(err)) < 0)
+		dt_brk("starting the workers: %s", err);
+	for (i = 0; i < mrw.pool.n; i++)
+		if (mrw.pool.w[i].process)
+			dt_obs_track_pid(mrw.obs, mrw.pool.w[i].pid);
+}
 
-			if (pid < 0) {
-				dt_own_stop(mrw.own);
-				dt_brk("fork: %s", strerror(errno));
-			}
-			if (!pid) {
-				dt_own_work(w);
-				_exit(w->ret ? 1 : 0);
-			}
-			mrw.pids[i] = pid;
-			dt_obs_track_pid(mrw.obs, pid);
-		}
-		mrw.nworkers++;
-	}
-	for (i = 0; i < n; i++) {
-		if (mrw.pids[i])
-			continue;
-		if (pthread_create(&mrw.threads[i], NULL, thread_main,
-				   &mrw.workers[i])) {
-			dt_own_stop(mrw.own);
-			dt_brk("pthread_create failed");
-		}
-		mrw.threaded[i] = true;
-	}
+/* a worker process killed by a signal: a SIGBUS is the target's doing */
+static void died(const struct dt_pool_worker *w, int sig, void *arg)
+{
+	if (sig == SIGBUS)
+		mrw_fail("%s was killed by SIGBUS", w->name);
+	else
+		dt_res(DT_ERROR, "%s was killed by %s", w->name,
+		       strsignal(sig));
 }
 
 /* Wait for every worker; a worker process killed by a signal FAILs. */
 static void stop_workers(void)
 {
-	int i, st;
-
-	dt_own_stop(mrw.own);
-	for (i = 0; i < mrw.nworkers; i++) {
-		if (mrw.threaded[i]) {
-			pthread_join(mrw.threads[i], NULL);
-			mrw.threaded[i] = false;
-		} else if (mrw.pids[i] > 0) {
-			while (waitpid(mrw.pids[i], &st, 0) < 0 &&
-			       errno == EINTR)
-				;
-			mrw.pids[i] = 0;
-			if (WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS)
-				mrw_fail("%s was killed by SIGBUS",
-					 mrw.workers[i].name);
-			else if (WIFSIGNALED(st))
-				dt_res(DT_ERROR, "%s was killed by %s",
-				       mrw.workers[i].name,
-				       strsignal(WTERMSIG(st)));
-		}
-	}
-	mrw.nworkers = 0;
+	dt_pool_join(&mrw.pool, died, NULL);
 }
 
 /*
@@ -633,26 +595,26 @@ static void epochs(struct dt_ctx *ctx)
 	char why[200];
 
 	if (!mrw.win_known || mrw.evict_ms <= 0) {
-		while (!dt_own_stopped(mrw.own))
+		while (!dt_pool_stopped(&mrw.own->ctl))
 			usleep(50000);
 		return;
 	}
-	while (!dt_own_stopped(mrw.own)) {
+	while (!dt_pool_stopped(&mrw.own->ctl)) {
 		nanosleep(&ts, NULL);
-		if (!dt_own_pause(mrw.own, mrw.nworkers))
+		if (!dt_pool_pause(&mrw.own->ctl, mrw.pool.n))
 			break;
 		if (dt_window_evict(ctx->workdir, mrw.win.slots, why,
 				    sizeof(why)) < 0) {
-			struct dt_own_anom a = { .kind = DT_OWN_IOERR };
+			struct dt_anom a = { .kind = DT_OWN_IOERR };
 
 			snprintf(a.who, sizeof(a.who),
 				 "the evictor (one page of each of %" PRIu64 " ranges of a sparse file)",
 				 mrw.win.slots + 8);
 			snprintf(a.what, sizeof(a.what), "%s", why);
-			dt_own_note(mrw.own, &a);
+			dt_pool_note(&mrw.own->ctl, &a);
 		}
 		mrw.evictions++;
-		dt_own_resume(mrw.own);
+		dt_pool_resume(&mrw.own->ctl);
 	}
 }
 
@@ -695,7 +657,7 @@ static void conc_metrics(double secs)
 static void conc_part(struct dt_ctx *ctx)
 {
 	char counts[256], desc[128], b[DT_FMT_LEN];
-	struct dt_own_anom fb;
+	struct dt_anom fb;
 	struct dt_obs_delta d;
 	int n, nrw = 0, nmap, i;
 	uint64_t w = 0, r = 0;
@@ -713,7 +675,7 @@ static void conc_part(struct dt_ctx *ctx)
 		 mrw.nwriters, mrw.nreaders, mrw.runtime);
 	dt_obs_begin(mrw.obs);
 	t0 = dt_now();
-	mrw.own->deadline = t0 + mrw.runtime;
+	mrw.own->ctl.deadline = t0 + mrw.runtime;
 	start_workers(ctx);
 	epochs(ctx);
 	stop_workers();
@@ -729,9 +691,9 @@ static void conc_part(struct dt_ctx *ctx)
 			break;
 		}
 
-	if (mrw.own->nanom) {
-		dt_metric("conc.anomalies", "%u", mrw.own->nanom);
-		data_fail(ctx, "concurrent", &mrw.own->first);
+	if (mrw.own->ctl.nanom) {
+		dt_metric("conc.anomalies", "%u", mrw.own->ctl.nanom);
+		data_fail(ctx, "concurrent", &mrw.own->ctl.first);
 		return;
 	}
 	dt_phase("concurrent: final check");
@@ -815,11 +777,8 @@ static void run(struct dt_ctx *ctx)
 
 static void cleanup(struct dt_ctx *ctx)
 {
-	if (mrw.own) {
-		dt_own_stop(mrw.own);
-		if (mrw.nworkers)
-			stop_workers();
-	}
+	if (mrw.own)
+		dt_pool_destroy(&mrw.pool);
 	dt_obs_close(mrw.obs);
 	mrw.obs = NULL;
 	if (mrw.fd >= 0)
