@@ -799,8 +799,10 @@ static void run(struct dt_ctx *ctx)
 	if (dt_pool_start(&ex.pool, t0 + ex.runtime, msg, sizeof(msg)) < 0)
 		dt_brk("starting the workers: %s", msg);
 	/* no heartbeat of our own here: only the workers' progress counts */
-	while (!stopped())
+	while (!stopped()) {
 		usleep(100000);
+		dt_obs_poll(ex.obs);
+	}
 	dt_pool_join(&ex.pool, died, NULL);
 	secs = dt_now() - t0;
 	dt_obs_end(ex.obs, &d);

@@ -394,6 +394,12 @@ static void judge_many(const struct dt_obs_delta *d, bool known,
 				    d->map_why);
 }
 
+/* a long run: take the observer's events in as it goes */
+static void tick(void *arg)
+{
+	dt_obs_poll(fs.obs);
+}
+
 static void run(struct dt_ctx *ctx)
 {
 	struct dt_fio_run fr = {
@@ -403,6 +409,7 @@ static void run(struct dt_ctx *ctx)
 		.out_path = fs.out,
 		.err_path = fs.err,
 		.status_interval = 1,
+		.tick = tick,
 	};
 	char counts[256], tail[768], rec[64] = "";
 	uint64_t reclaims = 0;

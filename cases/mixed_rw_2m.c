@@ -595,12 +595,15 @@ static void epochs(struct dt_ctx *ctx)
 	char why[200];
 
 	if (!mrw.win_known || mrw.evict_ms <= 0) {
-		while (!dt_pool_stopped(&mrw.own->ctl))
+		while (!dt_pool_stopped(&mrw.own->ctl)) {
 			usleep(50000);
+			dt_obs_poll(mrw.obs);
+		}
 		return;
 	}
 	while (!dt_pool_stopped(&mrw.own->ctl)) {
 		nanosleep(&ts, NULL);
+		dt_obs_poll(mrw.obs);
 		if (!dt_pool_pause(&mrw.own->ctl, mrw.pool.n))
 			break;
 		if (dt_window_evict(ctx->workdir, mrw.win.slots, why,
