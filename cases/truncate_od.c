@@ -94,7 +94,7 @@ static const struct dt_claim claims[] = {
 };
 
 static const struct dt_claim full_claims[] = {
-	{ "host-full", "the host file system was full when the read began (no 2 MiB range free)" },
+	{ "host-full", "the host file system was full when the read began (the fill ended on a 4 KiB allocation refused with ENOSPC)" },
 	{ NULL },
 };
 

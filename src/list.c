@@ -127,6 +127,17 @@ static json_object *case_decl_json(const struct dt_case *tc)
 	return o;
 }
 
+/* "-p size=100G (quick 256M; size; size of the sparse file)" */
+static void print_param(const char *indent, const struct dt_param_decl *d)
+{
+	printf("%-22s   %s-p %s=%s (", "", indent, d->name,
+	       d->def ? d->def : "...");
+	if (d->def_quick)
+		printf("quick %s; ", d->def_quick);
+	printf("%s%s%s)\n", dt_param_type_name(d->type), d->help ? "; " : "",
+	       d->help ? d->help : "");
+}
+
 int list_command(struct dt_opts *o)
 {
 	static char *all[] = { "all", "meta", NULL };
@@ -168,10 +179,7 @@ int list_command(struct dt_opts *o)
 			       c->optional ? " (optional)" : "");
 		for (const struct dt_param_decl *d = tc->params; d && d->name;
 		     d++)
-			printf("%-22s   -p %s=%s (%s%s%s)\n", "", d->name,
-			       d->def ? d->def : "...",
-			       dt_param_type_name(d->type),
-			       d->help ? "; " : "", d->help ? d->help : "");
+			print_param("", d);
 		for (const struct dt_variant *v = tc->variants; v && v->name; v++) {
 			printf("%-22s   /%s: %s", "", v->name,
 			       v->desc ? v->desc : "");
@@ -182,6 +190,9 @@ int list_command(struct dt_opts *o)
 			     c++)
 				printf("%-22s     claim %s: %s%s\n", "", c->id,
 				       c->text, c->optional ? " (optional)" : "");
+			for (const struct dt_param_decl *d = v->params;
+			     d && d->name; d++)
+				print_param("  ", d);
 		}
 	}
 	if (arr) {

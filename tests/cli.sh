@@ -44,6 +44,7 @@ expect_eq "list --json: a parameter" "$($JSON_GET "$T/list.json" "$i.params.0.na
 expect_eq "list --json: its default" "$($JSON_GET "$T/list.json" "$i.params.0.default")" 100G
 expect_eq "list --json: its quick default" "$($JSON_GET "$T/list.json" "$i.params.0.default_quick")" 256M
 expect_eq "list --json: a variant's default" "$($JSON_GET "$T/list.json" "$i.variants.1.params.0.default")" 1G
+expect_usage_error "unknown observer" "observer: 'dtrace' is not auto, none or one of dmapfs-counters, tracepoint, kprobe" --observer kprobe,dtrace run meta-pass
 expect_eq "no results folder after usage errors" "$(ls -A "$res" 2>/dev/null | wc -l)" 0
 
 # help and version
@@ -67,6 +68,11 @@ printf '# settings\niterations = 2\nseed = 7\nprogress = none\n' >"$T/good.conf"
 expect_eq "iterations from the config file" "$(grep -c '^ok ' "$T/tap")" 2
 expect_match "ids carry the iteration" "$(grep '^ok 2' "$T/tap")" "ok 2 - meta-pass#2"
 expect_eq "seed from the command line" "$($JSON_GET "$res/latest/run.json" seed)" 8
+
+# the choices of a run are in run.json
+"$DMAPTEST" run meta-pass --observer none --baseline --target dir --dir "$T" -o "$res" --progress none >/dev/null
+expect_eq "run.json: observer" "$($JSON_GET "$res/latest/run.json" options.observer)" none
+expect_eq "run.json: baseline" "$($JSON_GET "$res/latest/run.json" options.baseline)" true
 
 # exclude file: excluded cases are listed as such, with the reason
 printf 'meta-fail   # known bad, see issue 12\n' >"$T/exclude"
