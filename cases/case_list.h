@@ -15,6 +15,8 @@ DT_CASE(meta_no_progress)
 DT_CASE(meta_leftover)
 DT_CASE(meta_dmesg_warning)
 DT_CASE(meta_silent)
+DT_CASE(meta_unmeasured)
+DT_CASE(meta_unreported)
 /* case library I: the seed's reproducers, host ENOSPC, RO mappings */
 DT_CASE(truncate_od)
 DT_CASE(pwrite_enospc)

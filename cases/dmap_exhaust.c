@@ -24,7 +24,10 @@
  * Every block read is judged: a block written before the read began must
  * be that block (offset, generation, file tag, checksum), a block nobody
  * wrote must be zeros. Blocks in their first write during the read are
- * skipped. At the end every write range is read back whole.
+ * skipped. At the end every write range is read back whole. The block
+ * states are lib/dt_blk.h's (dt_bs_*), the workers, their deadline and
+ * the first anomaly lib/dt_pool.h's: this file holds the layout, the
+ * workers' operations and the verdict.
  *
  * Checks: no I/O error (a full window must be reclaimed, not refused),
  * no wrong data, reclaims seen where the dmapfs counters exist, and
@@ -61,17 +64,18 @@
 #include "dt_fmt.h"
 #include "dt_fs.h"
 #include "dt_observe.h"
+#include "dt_pool.h"
 #include "dt_rwio.h"
 #include "dt_window.h"
 
 #define EX_MAX_FILES	16
-#define EX_MAX_WORKERS	24
+#define EX_MAX_WORKERS	DT_POOL_MAX
 /* blocks per range */
 #define EX_BPR		(DT_RANGE_SIZE / DT_BLK_SIZE)
 #define EX_MAX_MAPS	3
-#define EX_DEFAULT_RANGES	512
 
-enum { B_HOLE = 0, B_WRITING, B_WRITTEN };
+/* what an anomaly is of: the claim it fails */
+enum { AN_IO = 1, AN_DATA, AN_MMAP };
 enum ex_kind { EX_READER, EX_WRITER, EX_MAPPER, EX_CHURN };
 
 static const char *const kind_names[] = {
@@ -83,10 +87,6 @@ static const char *const kind_names[] = {
 
 /* in MAP_SHARED memory: workers may be processes */
 struct ex_shared {
-	int stop;
-	double deadline;
-	uint32_t nanom;
-	char first[768];
 	uint64_t reads, writes, maps, cycles, bytes;
 	uint64_t checked, raced, mmap_behind, stores;
 	uint8_t state[];	/* per block of every file */
@@ -95,12 +95,8 @@ struct ex_shared {
 struct ex_worker {
 	enum ex_kind kind;
 	int id;
-	bool process;
-	char name[48];
+	const char *name;	/* the pool's */
 	uint64_t rng;
-	pid_t pid;
-	pthread_t thread;
-	bool running;
 };
 
 struct ex {
@@ -120,16 +116,54 @@ struct ex {
 	char paths[EX_MAX_FILES][PATH_MAX];
 	struct ex_shared *sh;
 	size_t shsize;
+	struct dt_pool pool;
 	struct ex_worker w[EX_MAX_WORKERS];
 	int nw;
 	struct dt_obs *obs;
 	bool have_ctl;
 	struct dt_ctl ctl0;
+	long nmappers;
+	bool mappers_refused;
 };
 
 static struct ex ex;
 
 static const char *const groups[] = { "stress", "quick", "dax", NULL };
+
+static const struct dt_claim claims[] = {
+	{ "complete", "every read, write and truncate/unlink cycle completes without an error: a full window is reclaimed, not refused" },
+	{ "data", "every block read is right (written blocks their data, holes zeros), and every write range reads back whole at the end" },
+	{ "mmap", "shared mappings that pin ranges while others are reclaimed work (no SIGBUS) and see the right data" },
+	{ "exhausted", "the workload used more 2 MiB ranges than the window has slots" },
+	{ "reclaims", "mappings were reclaimed while it ran" },
+	{ NULL },
+};
+
+static const struct dt_param_decl params[] = {
+	{ "runtime", DT_PARAM_LONG, NULL, "6",
+	  "seconds the workers run (default: the runtime budget)",
+	  .min = "1" },
+	{ "factor", DT_PARAM_LONG, "4", "3", "ranges per window slot",
+	  .min = "2" },
+	{ "files", DT_PARAM_LONG, "4", NULL, "sparse files the ranges are in",
+	  .min = "1", .max = "16" },
+	{ "readers", DT_PARAM_LONG, "3", NULL, "reader workers", .min = "0" },
+	{ "writers", DT_PARAM_LONG, "2", NULL, "writer workers", .min = "0" },
+	{ "mappers", DT_PARAM_LONG, "2", NULL, "mmap workers", .min = "0" },
+	{ "churn", DT_PARAM_LONG, "1", NULL,
+	  "truncate/unlink workers", .min = "0" },
+	{ "procs", DT_PARAM_BOOL, "1", NULL,
+	  "every other worker is a process (else threads only)" },
+	{ "ranges", DT_PARAM_LONG, "512", NULL,
+	  "ranges touched when the window size is unknown", .min = "2" },
+	{ "space", DT_PARAM_LONG, "40", NULL,
+	  "percent of the free space write ranges may reserve",
+	  .min = "0", .max = "90" },
+	{ "mmap_coherent", DT_PARAM_BOOL, NULL, NULL,
+	  "loads through a mapping see direct I/O (default: a DAX file or not FUSE)" },
+	DT_PARAM_WINDOW,
+	{ NULL },
+};
 
 static inline uint64_t rnd(uint64_t *s)
 {
@@ -142,25 +176,11 @@ static inline uint64_t rnd(uint64_t *s)
 
 static bool stopped(void)
 {
-	return __atomic_load_n(&ex.sh->stop, __ATOMIC_RELAXED) ||
-	       dt_now() >= ex.sh->deadline;
+	return dt_pool_stopped(ex.pool.ctl);
 }
 
-static void anomaly(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-/* The first problem is kept whole; everybody stops. */
-static void anomaly(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (__atomic_fetch_add(&ex.sh->nanom, 1, __ATOMIC_SEQ_CST) == 0) {
-		va_start(ap, fmt);
-		vsnprintf(ex.sh->first, sizeof(ex.sh->first), fmt, ap);
-		va_end(ap);
-	}
-	__atomic_store_n(&ex.sh->stop, 1, __ATOMIC_SEQ_CST);
-}
+/* The first problem is kept whole (lib/dt_pool); everybody stops. */
+#define anomaly(kind, ...) dt_pool_notef(ex.pool.ctl, kind, __VA_ARGS__)
 
 static inline uint8_t *bstate(uint32_t f, uint64_t off)
 {
@@ -187,29 +207,17 @@ static inline void add(uint64_t *c, uint64_t n)
 static int judge(uint32_t f, uint64_t off, const void *blk, uint8_t s1,
 		 uint8_t s2, char *desc, size_t len)
 {
-	struct dt_blk_info bi;
-	enum dt_blk_state st = dt_blk_check(blk, off, ex.seed, &bi);
-	char d[160];
-
-	if (s1 == B_WRITTEN) {
+	switch (dt_bs_judge(blk, off, ex.seed, f, s1, s2, desc, len)) {
+	case DT_BS_RIGHT:
 		add(&ex.sh->checked, 1);
-		if (st == DT_BLK_OK && bi.gen == 1 && bi.tag == f)
-			return 0;
-		snprintf(desc, len, "read %s where block 0x%" PRIx64
-			 " had been written", dt_blk_describe(&bi, d, sizeof(d)),
-			 off);
-		return 1;
-	}
-	if (s1 == B_HOLE && s2 == B_HOLE) {
+		return 0;
+	case DT_BS_WRONG:
 		add(&ex.sh->checked, 1);
-		if (st == DT_BLK_ZERO)
-			return 0;
-		snprintf(desc, len, "read %s from a hole nobody wrote",
-			 dt_blk_describe(&bi, d, sizeof(d)));
 		return 1;
+	default:
+		add(&ex.sh->raced, 1);
+		return 0;
 	}
-	add(&ex.sh->raced, 1);
-	return 0;
 }
 
 /* pread judges a block that looked wrong through a page-cache mapping */
@@ -225,7 +233,7 @@ static int pread_judge(uint32_t f, uint64_t off, uint8_t s1, char *desc,
 			 r < 0 ? dt_errname(errno) : "short read");
 		return 1;
 	}
-	s2 = __atomic_load_n(bstate(f, off), __ATOMIC_SEQ_CST);
+	s2 = dt_bs_get(bstate(f, off));
 	if (judge(f, off, blk, s1, s2, desc, len))
 		return 1;
 	add(&ex.sh->mmap_behind, 1);
@@ -257,12 +265,11 @@ static void reader_op(struct ex_worker *w, struct dt_rwio *io, char *buf,
 	}
 	n = len / DT_BLK_SIZE;
 	for (i = 0; i < n; i++)
-		s1[i] = __atomic_load_n(bstate(f, off + (uint64_t)i *
-					       DT_BLK_SIZE), __ATOMIC_SEQ_CST);
+		s1[i] = dt_bs_get(bstate(f, off + (uint64_t)i * DT_BLK_SIZE));
 	got = dt_rwio_read(&io[f], m, buf, len, off);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (got != (ssize_t)len) {
-		anomaly("%s: %s of %zu bytes of %s at 0x%" PRIx64 ": %s (window of %" PRIu64 " slots, %u ranges in use)",
+		anomaly(AN_IO, "%s: %s of %zu bytes of %s at 0x%" PRIx64 ": %s (window of %" PRIu64 " slots, %u ranges in use)",
 			w->name, dt_io_method_name(m), len, ex.paths[f] +
 			strlen(ex.workdir) + 1, off, got < 0 ?
 			dt_errname((int)-got) : "short read", ex.win.slots,
@@ -274,11 +281,11 @@ static void reader_op(struct ex_worker *w, struct dt_rwio *io, char *buf,
 	dt_heartbeat_add(len, 1);
 	for (i = 0; i < n; i++) {
 		uint64_t boff = off + (uint64_t)i * DT_BLK_SIZE;
-		uint8_t s2 = __atomic_load_n(bstate(f, boff), __ATOMIC_SEQ_CST);
+		uint8_t s2 = dt_bs_get(bstate(f, boff));
 
 		if (judge(f, boff, buf + (size_t)i * DT_BLK_SIZE, s1[i], s2,
 			  desc, sizeof(desc))) {
-			anomaly("%s via %s: file %u offset 0x%" PRIx64 ": %s",
+			anomaly(AN_DATA, "%s via %s: file %u offset 0x%" PRIx64 ": %s",
 				w->name, dt_io_method_name(m), f, boff, desc);
 			return;
 		}
@@ -299,22 +306,6 @@ static bool pick_write_block(struct ex_worker *w, uint32_t *f, uint64_t *off)
 	return true;
 }
 
-/* Claim a block for its first write, or for the same bytes again. */
-static bool claim(uint8_t *st, bool *first)
-{
-	uint8_t hole = B_HOLE;
-
-	*first = false;
-	if (__atomic_load_n(st, __ATOMIC_SEQ_CST) == B_WRITTEN)
-		return true;
-	if (__atomic_compare_exchange_n(st, &hole, B_WRITING, false,
-					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
-		*first = true;
-		return true;
-	}
-	return false;
-}
-
 static void writer_op(struct ex_worker *w, struct dt_rwio *io, char *buf)
 {
 	enum dt_io_method m;
@@ -327,21 +318,20 @@ static void writer_op(struct ex_worker *w, struct dt_rwio *io, char *buf)
 	if (!pick_write_block(w, &f, &off))
 		return;
 	st = bstate(f, off);
-	if (!claim(st, &first))
+	if (!dt_bs_claim(st, &first))
 		return;
 	m = (io[f].methods & (1u << DT_IO_URING)) && (rnd(&w->rng) & 1) ?
 	    DT_IO_URING : DT_IO_PSYNC;
 	dt_blk_fill(buf, off, 1, f, ex.seed);
 	r = dt_rwio_write(&io[f], m, buf, DT_BLK_SIZE, off);
 	if (r != DT_BLK_SIZE) {
-		anomaly("%s: %s of 4 KiB to file %u at 0x%" PRIx64 ": %s (window of %" PRIu64 " slots, %u ranges in use)",
+		anomaly(AN_IO, "%s: %s of 4 KiB to file %u at 0x%" PRIx64 ": %s (window of %" PRIu64 " slots, %u ranges in use)",
 			w->name, dt_io_method_name(m), f, off,
 			r < 0 ? dt_errname((int)-r) : "short write",
 			ex.win.slots, ex.total);
 		return;
 	}
-	if (first)
-		__atomic_store_n(st, B_WRITTEN, __ATOMIC_SEQ_CST);
+	dt_bs_written(st, first);
 	add(&ex.sh->writes, 1);
 	add(&ex.sh->bytes, DT_BLK_SIZE);
 	dt_heartbeat_add(DT_BLK_SIZE, 1);
@@ -363,25 +353,24 @@ static int map_touch(struct ex_worker *w, struct held *h, char *buf)
 
 	for (b = 0; b < EX_BPR; b++) {
 		uint64_t off = base + (uint64_t)b * DT_BLK_SIZE;
-		uint8_t s1 = __atomic_load_n(bstate(h->f, off),
-					     __ATOMIC_SEQ_CST), s2;
+		uint8_t s1 = dt_bs_get(bstate(h->f, off)), s2;
 		uintptr_t fault;
 
 		if (dt_guard_copy(buf, h->p + (size_t)b * DT_BLK_SIZE,
 				  DT_BLK_SIZE, &fault)) {
-			anomaly("%s: SIGBUS touching the mapping of file %u range %u at offset 0x%" PRIx64 " (window of %" PRIu64 " slots, %u ranges in use)",
+			anomaly(AN_MMAP, "%s: SIGBUS touching the mapping of file %u range %u at offset 0x%" PRIx64 " (window of %" PRIu64 " slots, %u ranges in use)",
 				w->name, h->f, h->r,
 				base + (fault - (uintptr_t)h->p),
 				ex.win.slots, ex.total);
 			return -1;
 		}
-		s2 = __atomic_load_n(bstate(h->f, off), __ATOMIC_SEQ_CST);
+		s2 = dt_bs_get(bstate(h->f, off));
 		if (!judge(h->f, off, buf, s1, s2, desc, sizeof(desc)))
 			continue;
 		if (!ex.coherent &&
 		    !pread_judge(h->f, off, s1, desc, sizeof(desc)))
 			continue;
-		anomaly("%s via mmap: file %u offset 0x%" PRIx64 ": %s%s",
+		anomaly(AN_MMAP, "%s via mmap: file %u offset 0x%" PRIx64 ": %s%s",
 			w->name, h->f, off, desc,
 			ex.coherent ? "" : " (pread agrees)");
 		return -1;
@@ -405,11 +394,11 @@ static int map_store(struct ex_worker *w, struct held *h, char *buf)
 		bool first;
 		int ret;
 
-		if (!claim(st, &first))
+		if (!dt_bs_claim(st, &first))
 			continue;
 		dt_blk_fill(buf, off, 1, h->f, ex.seed);
 		if (dt_guard_copy(p, buf, DT_BLK_SIZE, &fault)) {
-			anomaly("%s: SIGBUS storing into the mapping of file %u at offset 0x%" PRIx64 " (window of %" PRIu64 " slots)",
+			anomaly(AN_MMAP, "%s: SIGBUS storing into the mapping of file %u at offset 0x%" PRIx64 " (window of %" PRIu64 " slots)",
 				w->name, h->f, off, ex.win.slots);
 			return -1;
 		}
@@ -421,12 +410,11 @@ static int map_store(struct ex_worker *w, struct held *h, char *buf)
 					      SYNC_FILE_RANGE_WRITE |
 					      SYNC_FILE_RANGE_WAIT_AFTER);
 		if (ret < 0) {
-			anomaly("%s: flushing a store into file %u at 0x%" PRIx64 ": %s",
+			anomaly(AN_MMAP, "%s: flushing a store into file %u at 0x%" PRIx64 ": %s",
 				w->name, h->f, off, dt_errname(errno));
 			return -1;
 		}
-		if (first)
-			__atomic_store_n(st, B_WRITTEN, __ATOMIC_SEQ_CST);
+		dt_bs_written(st, first);
 		add(&ex.sh->stores, 1);
 		dt_heartbeat_add(DT_BLK_SIZE, 1);
 	}
@@ -448,7 +436,7 @@ static bool shared_mmap_works(void)
 	}
 	if (errno != ENODEV)
 		return true;	/* the mappers will report it */
-	dt_res(DT_SKIP, "mappers not run: this mount refuses MAP_SHARED mmap (ENODEV: direct I/O without DAX)");
+	dt_claim_unmeasured("mmap", "mappers not run: this mount refuses MAP_SHARED mmap (ENODEV: direct I/O without DAX)");
 	dt_metric("mappers", "skipped (MAP_SHARED: ENODEV)");
 	return false;
 }
@@ -467,7 +455,7 @@ static void mapper_op(struct ex_worker *w, char *buf)
 			      (h[k].wr ? PROT_WRITE : 0), MAP_SHARED,
 			      ex.fds[h[k].f], (off_t)h[k].r << DT_RANGE_SHIFT);
 		if (h[k].p == MAP_FAILED) {
-			anomaly("%s: mmap of file %u range %u: %s", w->name,
+			anomaly(AN_MMAP, "%s: mmap of file %u range %u: %s", w->name,
 				h[k].f, h[k].r, dt_errname(errno));
 			break;
 		}
@@ -503,7 +491,7 @@ static void churn_loop(struct ex_worker *w)
 
 	while (!stopped()) {
 		if (dt_churn_cycle(&c, k++)) {
-			anomaly("%s: %s", w->name, c.err);
+			anomaly(AN_IO, "%s: %s", w->name, c.err);
 			break;
 		}
 		add(&ex.sh->cycles, 1);
@@ -512,8 +500,10 @@ static void churn_loop(struct ex_worker *w)
 	}
 }
 
-static void work(struct ex_worker *w)
+static void work(void *arg)
 {
+	struct ex_worker *w = arg;
+
 	struct dt_rwio io[EX_MAX_FILES];
 	uint8_t s1[EX_BPR];
 	uint32_t f;
@@ -524,7 +514,7 @@ static void work(struct ex_worker *w)
 		return;
 	}
 	if (posix_memalign((void **)&buf, DT_BLK_SIZE, DT_RANGE_SIZE)) {
-		anomaly("%s: out of memory", w->name);
+		anomaly(AN_IO, "%s: out of memory", w->name);
 		return;
 	}
 	for (f = 0; f < ex.nfiles; f++)
@@ -544,36 +534,26 @@ static void work(struct ex_worker *w)
 	free(buf);
 }
 
-static void *thread_main(void *arg)
-{
-	work(arg);
-	return NULL;
-}
-
 /* --- setup --- */
 
 static void layout(struct dt_ctx *ctx)
 {
-	uint64_t factor = dt_param_long("factor", ctx->quick ? 3 : 4);
-	uint64_t pct = dt_param_long("space", 40), budget, ranges;
+	uint64_t factor = dt_param_long("factor");
+	uint64_t pct = dt_param_long("space"), budget, ranges;
 	struct dt_space sp;
 	char b1[DT_FMT_LEN], b2[DT_FMT_LEN];
 
 	ex.win_known = !dt_window_probe(ctx, &ex.win);
 	if (ex.win_known) {
-		if (factor < 2)
-			dt_brk("parameter factor: at least 2");
 		ranges = factor * ex.win.slots;
 		if (ranges < ex.win.slots + 16)
 			ranges = ex.win.slots + 16;
 	} else {
-		ranges = dt_param_long("ranges", EX_DEFAULT_RANGES);
+		ranges = dt_param_long("ranges");
 		dt_info("%s; touching %" PRIu64 " ranges, exhaustion not confirmed",
 			ex.win.source, ranges);
 	}
-	ex.nfiles = dt_param_long("files", 4);
-	if (ex.nfiles < 1 || ex.nfiles > EX_MAX_FILES)
-		dt_brk("parameter files: 1..%d", EX_MAX_FILES);
+	ex.nfiles = dt_param_long("files");
 	ex.nr = (ranges + ex.nfiles - 1) / ex.nfiles;
 	if (ex.nr < 2)
 		ex.nr = 2;
@@ -582,7 +562,7 @@ static void layout(struct dt_ctx *ctx)
 	/* write ranges: every RW mapping reserves its whole range */
 	if (dt_space_get(ctx->workdir, &sp) < 0)
 		dt_brk("statvfs %s: %s", ctx->workdir, strerror(errno));
-	budget = sp.usable / 100 * (pct > 90 ? 90 : pct);
+	budget = sp.usable / 100 * pct;
 	ex.churn_ranges = ctx->quick ? 3 : 4;
 	if (budget > ((uint64_t)ex.churn_ranges + 2) << DT_RANGE_SHIFT)
 		budget -= ((uint64_t)ex.churn_ranges + 2) << DT_RANGE_SHIFT;
@@ -633,32 +613,42 @@ static void add_workers(enum ex_kind kind, long n, bool procs)
 
 	for (i = 0; i < n; i++) {
 		struct ex_worker *w = &ex.w[ex.nw];
+		struct dt_pool_worker *pw;
+		bool process = procs && (i & 1);
+		char name[48];
 
 		if (ex.nw >= EX_MAX_WORKERS)
 			dt_brk("more than %d workers", EX_MAX_WORKERS);
+		snprintf(name, sizeof(name), "%s %ld (%s)", kind_names[kind],
+			 i, process ? "process" : "thread");
+		pw = dt_pool_add(&ex.pool, name, process, kind, work, w);
+		if (!pw)
+			dt_brk("more than %d workers", DT_POOL_MAX);
 		w->kind = kind;
 		w->id = ex.nw;
-		w->process = procs && (i & 1);
 		w->rng = dt_rand();
-		snprintf(w->name, sizeof(w->name), "%s %ld (%s)",
-			 kind_names[kind], i, w->process ? "process" : "thread");
+		w->name = pw->name;
 		ex.nw++;
 	}
 }
 
 static void setup(struct dt_ctx *ctx)
 {
-	bool procs = dt_param_long("procs", 1) != 0;
+	bool procs = dt_param_bool("procs");
 	double left = dt_runtime_left();
 	uint32_t f;
 
 	for (f = 0; f < EX_MAX_FILES; f++)
 		ex.fds[f] = -1;
+	if (dt_pool_init(&ex.pool) < 0)
+		dt_brk("worker pool: %s", strerror(errno));
 	ex.workdir = ctx->workdir;
 	ex.seed = ctx->seed;
 	/* the workers run for the runtime budget (--runtime-mul) */
-	ex.runtime = dt_param_long("runtime", ctx->quick ? 6 :
-				   left > 2 ? (long)left : 2);
+	if (dt_param("runtime"))
+		ex.runtime = dt_param_long("runtime");
+	else
+		ex.runtime = left > 2 ? (long)left : 2;
 	ex.obs = dt_obs_open(ctx);
 	layout(ctx);
 	ex.shsize = sizeof(struct ex_shared) +
@@ -671,16 +661,21 @@ static void setup(struct dt_ctx *ctx)
 		       strerror(errno));
 	}
 	make_files(ctx);
-	ex.coherent = dt_param_long("mmap_coherent",
-				    dt_is_dax(ex.fds[0]) == 1 ||
-				    !(ctx->features & DT_FEAT_FUSE));
+	if (dt_param_given("mmap_coherent"))
+		ex.coherent = dt_param_bool("mmap_coherent");
+	else
+		ex.coherent = dt_is_dax(ex.fds[0]) == 1 ||
+			      !(ctx->features & DT_FEAT_FUSE);
 	dt_metric("mmap_coherent", "%d", ex.coherent);
-	add_workers(EX_READER, dt_param_long("readers", 3), procs);
+	add_workers(EX_READER, dt_param_long("readers"), procs);
 	if (ex.nwrite)
-		add_workers(EX_WRITER, dt_param_long("writers", 2), procs);
-	if (shared_mmap_works())
-		add_workers(EX_MAPPER, dt_param_long("mappers", 2), procs);
-	add_workers(EX_CHURN, dt_param_long("churn", 1), procs);
+		add_workers(EX_WRITER, dt_param_long("writers"), procs);
+	ex.mappers_refused = !shared_mmap_works();
+	if (!ex.mappers_refused) {
+		ex.nmappers = dt_param_long("mappers");
+		add_workers(EX_MAPPER, ex.nmappers, procs);
+	}
+	add_workers(EX_CHURN, dt_param_long("churn"), procs);
 	if (!ex.nw)
 		dt_brk("no workers");
 	ex.have_ctl = (ctx->features & DT_FEAT_COUNTERS) &&
@@ -689,64 +684,15 @@ static void setup(struct dt_ctx *ctx)
 
 /* --- run --- */
 
-static void start(void)
+/* a worker process killed by a signal: a SIGBUS is the target's doing */
+static void died(const struct dt_pool_worker *w, int sig, void *arg)
 {
-	int i;
-
-	/* processes first: fork before there are threads */
-	for (i = 0; i < ex.nw; i++) {
-		struct ex_worker *w = &ex.w[i];
-
-		if (!w->process)
-			continue;
-		w->pid = fork();
-		if (w->pid < 0) {
-			anomaly("fork: %s", strerror(errno));
-			return;
-		}
-		if (!w->pid) {
-			work(w);
-			_exit(0);
-		}
-		w->running = true;
-		dt_obs_track_pid(ex.obs, w->pid);
-	}
-	for (i = 0; i < ex.nw; i++) {
-		struct ex_worker *w = &ex.w[i];
-
-		if (w->process)
-			continue;
-		if (pthread_create(&w->thread, NULL, thread_main, w)) {
-			anomaly("pthread_create failed");
-			return;
-		}
-		w->running = true;
-	}
-}
-
-/* Blocks as long as a worker is stuck: the watchdog will see that. */
-static void join(void)
-{
-	int i, st;
-
-	__atomic_store_n(&ex.sh->stop, 1, __ATOMIC_SEQ_CST);
-	for (i = 0; i < ex.nw; i++) {
-		struct ex_worker *w = &ex.w[i];
-
-		if (!w->running)
-			continue;
-		w->running = false;
-		if (!w->process) {
-			pthread_join(w->thread, NULL);
-			continue;
-		}
-		while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
-			;
-		if (WIFSIGNALED(st))
-			dt_res(WTERMSIG(st) == SIGBUS ? DT_FAIL : DT_ERROR,
-			       "%s was killed by %s", w->name,
-			       strsignal(WTERMSIG(st)));
-	}
+	if (sig == SIGBUS)
+		dt_claim_failed(w->kind == EX_MAPPER ? "mmap" : "complete",
+				"%s was killed by %s", w->name, strsignal(sig));
+	else
+		dt_res(DT_ERROR, "%s was killed by %s", w->name,
+		       strsignal(sig));
 }
 
 /* Read every write range back whole, and one block of every hole range. */
@@ -788,7 +734,7 @@ static int final_check(char *msg, size_t len)
 				uint64_t off = base + (uint64_t)b * DT_BLK_SIZE;
 				uint8_t s = *bstate(f, off);
 
-				if (s == B_WRITING)
+				if (s == DT_BS_WRITING)
 					continue;	/* a write that failed */
 				if (!judge(f, off,
 					   buf + (size_t)b * DT_BLK_SIZE,
@@ -805,6 +751,38 @@ static int final_check(char *msg, size_t len)
 	return ret;
 }
 
+/*
+ * Reclaims: the dmapfs counter, else removals of the tracked files by an
+ * observer that counts them (the files stay open and whole: every
+ * removal of theirs is a reclaim).
+ */
+static void judge_reclaims(const struct dt_obs_delta *d, bool known,
+			   uint64_t reclaims, const char *counts)
+{
+	if (!known && d->map_valid && d->counts[0].removes &&
+	    d->counts[0].scope == DT_OBS_SCOPE_CASE && !d->map.lossy) {
+		known = true;
+		reclaims = d->map.tracked_removes;
+	}
+	if (known && reclaims) {
+		dt_claim_held("reclaims", "%" PRIu64 " reclaims (%s)", reclaims,
+			      counts);
+		return;
+	}
+	if (known && ex.win_known) {
+		dt_claim_failed("reclaims", "%u ranges used with a window of %" PRIu64 " slots, but no reclaim was counted (%s)",
+				ex.total, ex.win.slots, counts);
+		return;
+	}
+	if (known)
+		dt_claim_unmeasured("reclaims", "none counted, and the window's size is unknown (%s)",
+				    counts);
+	else
+		dt_claim_unmeasured("reclaims", "no observer counts removals: %s",
+				    d->map_valid ? "kprobe counts setups only" :
+				    d->map_why);
+}
+
 static void run(struct dt_ctx *ctx)
 {
 	char msg[512], counts[256], rec[160] = "", win[32];
@@ -818,12 +796,14 @@ static void run(struct dt_ctx *ctx)
 		 ex.nw, ex.total, ex.win.slots, ex.runtime);
 	dt_obs_begin(ex.obs);
 	t0 = dt_now();
-	ex.sh->deadline = t0 + ex.runtime;
-	start();
+	if (dt_pool_start(&ex.pool, t0 + ex.runtime, msg, sizeof(msg)) < 0)
+		dt_brk("starting the workers: %s", msg);
 	/* no heartbeat of our own here: only the workers' progress counts */
-	while (!stopped())
+	while (!stopped()) {
 		usleep(100000);
-	join();
+		dt_obs_poll(ex.obs);
+	}
+	dt_pool_join(&ex.pool, died, NULL);
 	secs = dt_now() - t0;
 	dt_obs_end(ex.obs, &d);
 	if (ex.have_ctl && !dt_ctl_read(ctx->workdir, &c1)) {
@@ -848,7 +828,11 @@ static void run(struct dt_ctx *ctx)
 	if (!ex.coherent)
 		dt_metric("mmap_behind_pread", "%" PRIu64, ex.sh->mmap_behind);
 
-	if (ex.sh->nanom) {
+	if (ex.pool.ctl->nanom) {
+		static const char *const kind_claim[] = {
+			[AN_IO] = "complete", [AN_DATA] = "data",
+			[AN_MMAP] = "mmap",
+		};
 		char state[160] = "";
 
 		if (ex.have_ctl && !dt_ctl_read(ctx->workdir, &c1)) {
@@ -858,33 +842,44 @@ static void run(struct dt_ctx *ctx)
 				 c1.reclaims - ex.ctl0.reclaims);
 			dt_ctl_free(&c1);
 		}
-		dt_metric("anomalies", "%u", ex.sh->nanom);
-		dt_res(DT_FAIL, "%s%s", ex.sh->first, state);
+		dt_metric("anomalies", "%u", ex.pool.ctl->nanom);
+		dt_claim_failed(kind_claim[ex.pool.ctl->first.kind ?
+					   ex.pool.ctl->first.kind : AN_IO],
+				"%s%s", ex.pool.ctl->first.what, state);
 		return;
 	}
+	dt_claim_held("complete", "%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64 " truncate/unlink cycles by %d workers in %.1f s",
+		      ex.sh->reads, ex.sh->writes, ex.sh->cycles, ex.nw, secs);
+	if (ex.nmappers)
+		dt_claim_held("mmap", "%" PRIu64 " mappings held and touched, %" PRIu64 " stores",
+			      ex.sh->maps, ex.sh->stores);
+	else if (!ex.mappers_refused)
+		dt_claim_unmeasured("mmap", "no mappers (-p mappers=0)");
 	dt_phase("final check");
 	if (final_check(msg, sizeof(msg))) {
-		dt_res(DT_FAIL, "%s", msg);
+		dt_claim_failed("data", "%s", msg);
 		return;
 	}
+	dt_claim_held("data", "%" PRIu64 " blocks checked, and the write ranges read back whole",
+		      ex.sh->checked);
 	dt_obs_map_text(&d, counts, sizeof(counts));
-	if (reclaims_known && ex.win_known && ex.total > ex.win.slots &&
-	    !reclaims) {
-		dt_res(DT_FAIL, "%u ranges used with a window of %" PRIu64 " slots, but dmapfs counted no reclaim (%s)",
-		       ex.total, ex.win.slots, counts);
-		return;
-	}
+	if (ex.win_known)
+		dt_claim_held("exhausted", "%u ranges for a window of %" PRIu64 " slots (%s)",
+			      ex.total, ex.win.slots, ex.win.source);
+	else
+		dt_claim_unmeasured("exhausted", "%s: exhaustion not confirmed",
+				    ex.win.source);
+	judge_reclaims(&d, reclaims_known, reclaims, counts);
 	if (ex.win_known)
 		snprintf(win, sizeof(win), "%" PRIu64 " slots", ex.win.slots);
 	else
 		snprintf(win, sizeof(win), "unknown size");
-	dt_res(DT_PASS, "%u ranges in %u files, window of %s (%s), %d workers for %.1f s: %" PRIu64
+	/* the reason of a PASS; the claims decide whether there is one */
+	dt_res(DT_PASS, "%u ranges in %u files, window of %s, %d workers for %.1f s: %" PRIu64
 	       " reads, %" PRIu64 " writes, %" PRIu64 " mappings (%" PRIu64
 	       " stores), %" PRIu64 " truncate/unlink cycles, %" PRIu64
 	       " blocks checked, all data right%s; %s",
-	       ex.total, ex.nfiles, win,
-	       ex.win_known ? ex.win.source : "exhaustion not confirmed",
-	       ex.nw, secs,
+	       ex.total, ex.nfiles, win, ex.nw, secs,
 	       ex.sh->reads, ex.sh->writes,
 	       ex.sh->maps, ex.sh->stores, ex.sh->cycles, ex.sh->checked,
 	       rec, d.map_valid ? counts : d.map_why);
@@ -894,8 +889,7 @@ static void cleanup(struct dt_ctx *ctx)
 {
 	uint32_t f;
 
-	if (ex.sh)
-		join();
+	dt_pool_destroy(&ex.pool);
 	for (f = 0; f < EX_MAX_FILES; f++)
 		if (ex.fds[f] >= 0) {
 			close(ex.fds[f]);
@@ -915,6 +909,8 @@ const struct dt_case dt_case_dmap_exhaust = {
 	.groups = groups,
 	/* without a DAX window there is nothing to exhaust */
 	.needs_features = DT_FEAT_DAX,
+	.params = params,
+	.claims = claims,
 	.timeout = 300,
 	.runtime = 10,
 	.progress_window = 20,

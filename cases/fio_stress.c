@@ -43,7 +43,6 @@
 
 #define FS_JOBS		4		/* numjobs of many-files.fio */
 #define FS_FILE_RANGES	2		/* ranges per many-files file */
-#define FS_DEFAULT_RANGES	512
 
 enum { V_PSYNC, V_URING, V_MMAP, V_MANY };
 
@@ -78,11 +77,38 @@ static struct fs fs;
 static const char *const groups[] = { "stress", "quick", "dax", NULL };
 static const char *const cmds[] = { "fio", NULL };
 
+static const struct dt_param_decl params[] = {
+	{ "fio_runtime", DT_PARAM_LONG, NULL, "4",
+	  "fio's --runtime in seconds (default: the runtime budget)",
+	  .min = "1" },
+	{ "fio_dir", DT_PARAM_STRING, NULL, NULL,
+	  "where the job files are (default: the source tree or the installed data)" },
+	{ "ranges", DT_PARAM_LONG, "512", NULL,
+	  "many-files: ranges when the window size is unknown", .min = "8" },
+	{ "space", DT_PARAM_LONG, "40", NULL,
+	  "many-files: percent of the free space it may use",
+	  .min = "1", .max = "90" },
+	DT_PARAM_WINDOW,
+	{ NULL },
+};
+
+static const struct dt_claim claims[] = {
+	{ "verify", "every fio job completes without an error and its crc32c verify is clean" },
+	{ NULL },
+};
+
+static const struct dt_claim many_claims[] = {
+	{ "exhausted", "the files have more 2 MiB ranges than the window has slots" },
+	{ "reclaims", "mappings were reclaimed while fio ran" },
+	{ NULL },
+};
+
 static const struct dt_variant variants[] = {
 	{ "randrw-2m-psync", "4 jobs randrw on one 2 MiB range, pread/pwrite, crc32c verify", V_PSYNC },
 	{ "randrw-2m-io_uring", "4 jobs randrw on one 2 MiB range, io_uring qd 8, crc32c verify", V_URING },
 	{ "randrw-2m-mmap", "mmap job and 3 psync jobs on one 2 MiB range, crc32c verify", V_MMAP },
-	{ "many-files", "4 jobs randrw over files with twice as many ranges as window slots", V_MANY },
+	{ "many-files", "4 jobs randrw over files with twice as many ranges as window slots", V_MANY,
+	  .claims = many_claims },
 	{ NULL },
 };
 
@@ -104,7 +130,7 @@ static void make_file(const char *dir, const char *name, uint64_t size)
 /* many-files: twice as many ranges as slots, within the free space */
 static void size_many(struct dt_ctx *ctx)
 {
-	uint64_t want, budget, pct = dt_param_long("space", 40);
+	uint64_t want, budget, pct = dt_param_long("space");
 	uint64_t per_file = (uint64_t)FS_FILE_RANGES << DT_RANGE_SHIFT;
 	char b[DT_FMT_LEN];
 	struct dt_space sp;
@@ -112,12 +138,11 @@ static void size_many(struct dt_ctx *ctx)
 
 	fs.win_known = !dt_window_probe(ctx, &fs.win);
 	want = fs.win_known ? 2 * fs.win.slots :
-			      (uint64_t)dt_param_long("ranges",
-						      FS_DEFAULT_RANGES);
+			      (uint64_t)dt_param_long("ranges");
 	if (dt_space_get(ctx->workdir, &sp) < 0)
 		dt_brk("statvfs %s: %s", ctx->workdir, strerror(errno));
 	/* a written range reserves all of its 2 MiB */
-	budget = (sp.usable / 100 * (pct > 90 ? 90 : pct)) >> DT_RANGE_SHIFT;
+	budget = (sp.usable / 100 * pct) >> DT_RANGE_SHIFT;
 	if (want > budget)
 		want = budget;
 	fs.nrfiles = want / (FS_JOBS * FS_FILE_RANGES);
@@ -159,10 +184,10 @@ static void setup(struct dt_ctx *ctx)
 		dt_brk("fio job file %s not found (looked in %s; -p fio_dir=DIR)",
 		       jobfiles[fs.kind], why);
 	/* fio runs for the runtime budget (--runtime-mul) */
-	fs.runtime = ctx->quick ? 4 : left > 2 ? (int)left : 2;
-	fs.runtime = dt_param_long("fio_runtime", fs.runtime);
-	if (fs.runtime < 1)
-		dt_brk("parameter fio_runtime: at least 1 s");
+	if (dt_param("fio_runtime"))
+		fs.runtime = dt_param_long("fio_runtime");
+	else
+		fs.runtime = left > 2 ? (int)left : 2;
 	/* output files on the target would add mappings of their own */
 	snprintf(fs.tmpdir, sizeof(fs.tmpdir), "%s/dmaptest-fio.XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -290,8 +315,9 @@ static void judge(struct dt_fio_run *fr, const char *out, const char *tail)
 	int i;
 
 	if (WIFSIGNALED(fr->status)) {
-		dt_res(DT_FAIL, "fio was killed by %s after %.1f s: %.300s",
-		       strsignal(WTERMSIG(fr->status)), fr->secs, fr->err);
+		dt_claim_failed("verify", "fio was killed by %s after %.1f s: %.300s",
+				strsignal(WTERMSIG(fr->status)), fr->secs,
+				fr->err);
 		return;
 	}
 	if (WIFEXITED(fr->status) && WEXITSTATUS(fr->status))
@@ -310,24 +336,68 @@ static void judge(struct dt_fio_run *fr, const char *out, const char *tail)
 	for (i = 0; i < r.njobs; i++) {
 		if (!r.jobs[i].error)
 			continue;
-		dt_res(DT_FAIL, "fio job %d (%s): error %s (%s)%s%s",
-		       i, r.jobs[i].name, dt_errname(r.jobs[i].error),
-		       r.jobs[i].error == EILSEQ ? "fio's code for a verify failure" :
-		       strerror(r.jobs[i].error), vl ? ": " : "",
-		       vl ? vl : "");
+		dt_claim_failed("verify", "fio job %d (%s): error %s (%s)%s%s",
+				i, r.jobs[i].name, dt_errname(r.jobs[i].error),
+				r.jobs[i].error == EILSEQ ? "fio's code for a verify failure" :
+				strerror(r.jobs[i].error), vl ? ": " : "",
+				vl ? vl : "");
 		dt_fio_result_free(&r);
 		return;
 	}
 	if (vl) {
-		dt_res(DT_FAIL, "fio reported a verify failure: %s", vl);
+		dt_claim_failed("verify", "fio reported a verify failure: %s", vl);
 	} else if (st[0]) {
-		dt_res(DT_FAIL, "fio %s: %.300s", st, fr->err);
+		dt_claim_failed("verify", "fio %s: %.300s", st, fr->err);
 	} else {
 		summary(&r, sum, sizeof(sum));
+		dt_claim_held("verify", "%d jobs, %.1f s, verify clean",
+			      r.njobs, fr->secs);
+		/* the reason of a PASS; the claims decide whether there is one */
 		dt_res(DT_PASS, "fio %s, %d jobs, %.1f s, crc32c verify clean: %s%s",
 		       jobfiles[fs.kind], r.njobs, fr->secs, sum, tail);
 	}
 	dt_fio_result_free(&r);
+}
+
+/* many-files: was the window exhausted, and were mappings reclaimed? */
+static void judge_many(const struct dt_obs_delta *d, bool known,
+		       uint64_t reclaims, const char *counts)
+{
+	bool exhausted = fs.win_known && fs.ranges > fs.win.slots;
+
+	if (exhausted)
+		dt_claim_held("exhausted", "%u ranges for %" PRIu64 " slots",
+			      fs.ranges, fs.win.slots);
+	else if (fs.win_known)
+		dt_claim_unmeasured("exhausted", "only %u ranges fit in the free space for a window of %" PRIu64 " slots",
+				    fs.ranges, fs.win.slots);
+	else
+		dt_claim_unmeasured("exhausted", "%s", fs.win.source);
+	/* fio's files stay whole while it runs: their removals are reclaims */
+	if (!known && d->map_valid && d->counts[0].removes &&
+	    d->counts[0].scope == DT_OBS_SCOPE_CASE && !d->map.lossy) {
+		known = true;
+		reclaims = d->map.removes;
+	}
+	if (known && reclaims)
+		dt_claim_held("reclaims", "%" PRIu64 " reclaims (%s)", reclaims,
+			      counts);
+	else if (known && exhausted)
+		dt_claim_failed("reclaims", "%u ranges over a window of %" PRIu64 " slots, but no reclaim was counted (%s)",
+				fs.ranges, fs.win.slots, counts);
+	else if (known)
+		dt_claim_unmeasured("reclaims", "none counted, and the window was not exhausted (%s)",
+				    counts);
+	else
+		dt_claim_unmeasured("reclaims", "no observer counts removals: %s",
+				    d->map_valid ? "kprobe counts setups only" :
+				    d->map_why);
+}
+
+/* a long run: take the observer's events in as it goes */
+static void tick(void *arg)
+{
+	dt_obs_poll(fs.obs);
 }
 
 static void run(struct dt_ctx *ctx)
@@ -339,6 +409,7 @@ static void run(struct dt_ctx *ctx)
 		.out_path = fs.out,
 		.err_path = fs.err,
 		.status_interval = 1,
+		.tick = tick,
 	};
 	char counts[256], tail[768], rec[64] = "";
 	uint64_t reclaims = 0;
@@ -374,10 +445,8 @@ static void run(struct dt_ctx *ctx)
 	out = dt_read_whole(fs.out, 0, NULL);
 	judge(&fr, out, tail);
 	free(out);
-	if (fs.kind == V_MANY && rec_known && fs.win_known &&
-	    fs.ranges > fs.win.slots && !reclaims)
-		dt_res(DT_FAIL, "many-files: %u ranges over a window of %" PRIu64 " slots, but dmapfs counted no reclaim (%s)",
-		       fs.ranges, fs.win.slots, counts);
+	if (fs.kind == V_MANY)
+		judge_many(&d, rec_known, reclaims, counts);
 }
 
 static void cleanup(struct dt_ctx *ctx)
@@ -399,6 +468,8 @@ const struct dt_case dt_case_fio_stress = {
 	.desc = "fio job files (cases/fio): randrw with crc32c verify on one 2 MiB range (psync, io_uring, mmap) and over more files than the window",
 	.groups = groups,
 	.needs_cmds = cmds,
+	.params = params,
+	.claims = claims,
 	.timeout = 300,
 	.runtime = 8,
 	.progress_window = 30,

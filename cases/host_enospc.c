@@ -73,19 +73,52 @@ struct he {
 	size_t sum_len;
 	int fails;
 	bool warned;
+	const char *claim;	/* the one the check running now reports on */
 };
 
 static struct he he = { .fd = { -1, -1, -1 }, .child = -1 };
 
 static const char *const groups[] = { "quick", "enospc", "dax", NULL };
 
+static const struct dt_claim claims[] = {
+	{ "sparse-read", "reading a sparse file on a full host completes, returns zeros and allocates nothing" },
+	{ "ro-only", "that read sets up only read-only mappings" },
+	{ "observer", "the mapping observer saw a setup for every range that read" },
+	{ "hole-write", "a write into a hole on a full host fails with ENOSPC within prompt seconds" },
+	{ "mmap-store", "a store into a hole through a shared mapping on a full host ends with SIGBUS or an msync/fsync error within prompt seconds" },
+	{ "overwrite", "an overwrite of allocated blocks on a full host succeeds, or is refused with ENOSPC (a reservation, reported) and leaves the old data" },
+	{ "refill", "writes into holes work again once the ballast is removed" },
+	{ "checksums", "data written before the fill is unchanged" },
+	{ NULL },
+};
+
+static const struct dt_param_decl params[] = {
+	{ "size", DT_PARAM_SIZE, "64M", "16M", "size of the sparse file",
+	  .min = "8M" },
+	{ "prompt", DT_PARAM_LONG, "10", NULL,
+	  "seconds within which a hole write or mmap store must fail",
+	  .min = "1" },
+	{ "fs_slack", DT_PARAM_SIZE, "4M", NULL,
+	  "growth of the host's used space tolerated from other writers" },
+	{ NULL },
+};
+
 static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* one passed check: into the log now, into the final reason later */
+/*
+ * one passed check: into the log now, into the final reason later, and
+ * held for the claim of the check running
+ */
 static void note(const char *fmt, ...)
 {
 	va_list ap;
 	int n;
+
+	if (he.claim) {
+		va_start(ap, fmt);
+		dt_claim_vreport(DT_CLAIM_HELD, he.claim, fmt, ap);
+		va_end(ap);
+	}
 
 	if (he.sum_len >= sizeof(he.sum))
 		return;
@@ -115,7 +148,26 @@ static void fail(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	he.fails++;
-	dt_res(DT_FAIL, "%s", buf);
+	if (he.claim)
+		dt_claim_failed(he.claim, "%s", buf);
+	else
+		dt_res(DT_FAIL, "%s", buf);
+}
+
+static void unmeasured(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* an inconclusive check: not a pass, said so in the log and the claim */
+static void unmeasured(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	dt_info("not measured: %s", buf);
+	dt_claim_unmeasured(he.claim, "%s", buf);
 }
 
 static uint64_t seed_of(int file)
@@ -177,12 +229,10 @@ static void setup(struct dt_ctx *ctx)
 
 	dt_ballast_init(&he.ballast);
 	he.seed = ctx->seed;
-	he.size = dt_param_size("size", ctx->quick ? 16 * MIB : 64 * MIB);
+	he.size = dt_param_size("size");
 	he.size &= ~(RANGE - 1);
-	if (he.size < 4 * RANGE)
-		dt_brk("parameter size: at least 8M");
-	he.prompt = dt_param_long("prompt", 10);
-	he.fs_slack = dt_param_size("fs_slack", 4 * MIB);
+	he.prompt = dt_param_long("prompt");
+	he.fs_slack = dt_param_size("fs_slack");
 	n = dt_ballast_reap(ctx);
 	if (n)
 		dt_metric("stale_ballast_removed", "%d", n);
@@ -236,9 +286,19 @@ static void check_sparse_read(void)
 				.expect = { .kind = DT_EXPECT_ZERO } };
 	struct dt_rc_result r;
 	struct dt_obs_delta d;
+	struct dt_obs_ro ro = {
+		.label = "sparse read on a full host",
+		/* never read before: nothing of it is mapped */
+		.ranges = he.size / RANGE,
+		.unmapped = true,
+		.fs_slack = he.fs_slack,
+		.claim_ro = "ro-only",
+		.claim_observer = "observer",
+	};
 	char msg[256], sum[1024];
 	int ret;
 
+	he.claim = "sparse-read";
 	dt_phase("sparse read on a full host");
 	dt_obs_untrack_all(he.obs);
 	dt_obs_track(he.obs, he.path[F_SPARSE]);
@@ -252,9 +312,17 @@ static void check_sparse_read(void)
 		fail("sparse read on a full host: %s", msg);
 		return;
 	}
-	if (dt_obs_judge_ro(&d, "sparse_read", he.fs_slack, sum,
-			    sizeof(sum)) != DT_PASS) {
-		fail("sparse read on a full host: %s", sum);
+	/* the allocation part is this check's own claim */
+	dt_obs_judge_ro(&d, "sparse_read", &ro, sum, sizeof(sum));
+	if (d.blocks_valid && (d.blocks > 0 ||
+			       (d.fs_private && d.fs_used > 0 &&
+				(uint64_t)d.fs_used > he.fs_slack))) {
+		fail("sparse read on a full host allocated: %s", sum);
+		return;
+	}
+	if (!d.blocks_valid) {
+		unmeasured("sparse read on a full host: allocation not measured: %s",
+			   d.blocks_why);
 		return;
 	}
 	note("sparse read %s; %s", msg, sum);
@@ -268,6 +336,7 @@ static void check_hole_write(void)
 	ssize_t w;
 	int err;
 
+	he.claim = "hole-write";
 	dt_phase("write into a hole on a full host");
 	top_up();
 	dt_pattern_fill(buf, sizeof(buf), off, seed_of(F_SPARSE));
@@ -285,9 +354,8 @@ static void check_hole_write(void)
 			     w, dt_errname(errno));
 			return;
 		}
-		dt_info("hole write: accepted and durable: the host still had room for it");
-		note("hole write was accepted and is durable (inconclusive: the host still had room, statvfs free %s)",
-		     dt_fmt_bytes(b, sizeof(b), he.ballast.after.free));
+		unmeasured("a hole write was accepted and is durable: the host still had room (statvfs free %s)",
+			   dt_fmt_bytes(b, sizeof(b), he.ballast.after.free));
 		return;
 	}
 	if (err != ENOSPC) {
@@ -362,6 +430,7 @@ static void check_mmap_store(void)
 	double t0, secs;
 	pid_t pid;
 
+	he.claim = "mmap-store";
 	dt_phase("mmap store into a hole on a full host");
 	top_up();
 	if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -405,10 +474,8 @@ static void check_mmap_store(void)
 	switch (rep.stage) {
 	case ST_MMAP:
 		dt_metric("mmap_store_result", "mmap %s", dt_errname(rep.err));
-		dt_info("mmap store: MAP_SHARED mapping refused (%s): check not done",
-			dt_errname(rep.err));
-		note("mmap store not done (MAP_SHARED mmap: %s)",
-		     dt_errname(rep.err));
+		unmeasured("mmap store not done: a MAP_SHARED mapping was refused (%s)",
+			   dt_errname(rep.err));
 		return;
 	case ST_MSYNC:
 	case ST_FSYNC:
@@ -421,7 +488,7 @@ static void check_mmap_store(void)
 		return;
 	case ST_DONE:
 		dt_metric("mmap_store_result", "stored");
-		note("mmap store succeeded and is durable (inconclusive: the host still had room)");
+		unmeasured("an mmap store into a hole succeeded and is durable: the host still had room");
 		return;
 	}
 	fail("mmap store child ended with %#x and no report", status);
@@ -439,6 +506,7 @@ static void check_overwrite(const char *what, uint64_t off, uint64_t len)
 
 	if (!buf)
 		dt_brk("out of memory");
+	he.claim = "overwrite";
 	dt_phase("overwrite %s", what);
 	dt_pattern_fill(buf, len, off, seed);
 	w = pwrite(he.fd[F_OVER], buf, len, off);
@@ -493,6 +561,7 @@ static void check_refill(void)
 	char *buf, msg[256];
 	ssize_t w;
 
+	he.claim = "refill";
 	dt_phase("removing the ballast, writing again");
 	dt_ballast_remove(&he.ballast);
 	buf = malloc(MIB);
@@ -530,6 +599,7 @@ static void check_checksums(void)
 	uint64_t h;
 	char msg[256];
 
+	he.claim = "checksums";
 	dt_phase("checksums of the data written before the fill");
 	if (hash_file(F_KEEP, KEEP_SIZE, &h) < 0) {
 		fail("reading back %s: %s", file_names[F_KEEP],
@@ -557,6 +627,7 @@ static void run(struct dt_ctx *ctx)
 	check_overwrite("part-range", RANGE, 64 * 1024);
 	check_refill();
 	check_checksums();
+	/* the reason of a PASS; the claims decide whether there is one */
 	if (!he.fails)
 		dt_res(DT_PASS, "%s%s", he.warned ? "WARN reservation amplification; " : "",
 		       he.sum);
@@ -582,6 +653,8 @@ const struct dt_case dt_case_host_enospc = {
 	.desc = "host full (ballast): reads work, hole writes and mmap stores fail promptly, data intact",
 	.groups = groups,
 	.needs_features = DT_FEAT_FILL,
+	.params = params,
+	.claims = claims,
 	.timeout = 900,
 	.progress_window = 30,
 	.setup = setup,

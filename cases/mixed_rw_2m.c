@@ -58,6 +58,7 @@
 #include "dt_fs.h"
 #include "dt_observe.h"
 #include "dt_owned.h"
+#include "dt_pool.h"
 #include "dt_rwio.h"
 #include "dt_window.h"
 
@@ -87,22 +88,59 @@ struct mrw {
 	struct dt_own *own;
 	char *buf;		/* one range */
 	bool seq_data_bad;
+	bool observer_ok;	/* it saw the first read's setup */
 	bool failed;
+	const char *claim;	/* what the part running now reports on */
 	char seq_note[512];
 	char conc_note[512];
 
 	/* concurrent part */
 	struct dt_own_worker workers[MRW_MAX_WORKERS];
-	pthread_t threads[MRW_MAX_WORKERS];
-	bool threaded[MRW_MAX_WORKERS];
-	pid_t pids[MRW_MAX_WORKERS];
-	int nworkers;
+	struct dt_pool pool;
 	uint64_t evictions;
 };
 
 static struct mrw mrw = { .fd = -1 };
 
 static const char *const groups[] = { "stress", "quick", "dax", NULL };
+static const char *const parts[] = { "seq", "conc", NULL };
+static const char *const methods[] = { "psync", "uring", "io_uring", "mmap",
+				       NULL };
+
+static const struct dt_claim claims[] = {
+	{ "seq-read", "reading an unmapped sparse range returns zeros and sets up one read-only mapping" },
+	{ "seq-upgrade", "writing that range upgrades its mapping in place, once (no second mapping), and the data reads back" },
+	{ "observer", "the mapping observer saw the setup of the range read first" },
+	{ "conc-data", "concurrent readers and writers (threads and processes; pread/pwrite, io_uring, mmap) see no torn, stale or lost block" },
+	{ "conc-map", "under concurrent access the range has one mapping at most, and no more upgrades than read-only setups" },
+	{ NULL },
+};
+
+static const struct dt_param_decl mrw_params[] = {
+	{ "parts", DT_PARAM_CHOICES, "seq,conc", NULL,
+	  "the sequential part, the concurrent part, or both",
+	  .choices = parts },
+	{ "runtime", DT_PARAM_LONG, NULL, "4",
+	  "seconds of the concurrent part (default: the runtime budget)",
+	  .min = "1" },
+	{ "writers", DT_PARAM_LONG, "4", NULL, "writers (16 workers at most)",
+	  .min = "1", .max = "16" },
+	{ "readers", DT_PARAM_LONG, "4", NULL, "readers (16 workers at most)",
+	  .min = "0", .max = "15" },
+	{ "procs", DT_PARAM_BOOL, "1", NULL,
+	  "every other worker is a process (else threads only)" },
+	{ "methods", DT_PARAM_CHOICES, "psync,uring,mmap", NULL,
+	  "I/O methods of the workers", .choices = methods },
+	{ "span", DT_PARAM_LONG, "16", NULL, "blocks per read at most",
+	  .min = "1", .max = "64" },
+	{ "evict_ms", DT_PARAM_LONG, "250", NULL,
+	  "milliseconds between evictions of the range (0: none)",
+	  .min = "0" },
+	{ "mmap_coherent", DT_PARAM_BOOL, NULL, NULL,
+	  "loads through a mapping see direct I/O (default: a DAX file or not FUSE)" },
+	DT_PARAM_WINDOW,
+	{ NULL },
+};
 
 static void mrw_fail(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -116,7 +154,7 @@ static void mrw_fail(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	mrw.failed = true;
-	dt_res(DT_FAIL, "%s", buf);
+	dt_claim_failed(mrw.claim, "%s", buf);
 }
 
 static unsigned int parse_methods(const char *s)
@@ -147,26 +185,22 @@ static void params(struct dt_ctx *ctx)
 	const char *p = dt_param("parts");
 	double left = dt_runtime_left();
 
-	mrw.seq = !p || strstr(p, "seq");
-	mrw.conc = !p || strstr(p, "conc");
-	if (!mrw.seq && !mrw.conc)
-		dt_brk("parameter parts: seq, conc or seq,conc");
+	mrw.seq = strstr(p, "seq");
+	mrw.conc = strstr(p, "conc");
 	/* the concurrent part runs for the runtime budget (--runtime-mul) */
-	mrw.runtime = dt_param_long("runtime", ctx->quick ? 4 :
-				    left > 2 ? (long)left : 2);
-	mrw.nwriters = dt_param_long("writers", 4);
-	mrw.nreaders = dt_param_long("readers", 4);
-	if (mrw.nwriters < 1 || mrw.nreaders < 0 ||
-	    mrw.nwriters + mrw.nreaders > MRW_MAX_WORKERS)
-		dt_brk("parameters writers/readers: 1.. writers, 0.. readers, %d in all at most",
+	if (dt_param("runtime"))
+		mrw.runtime = dt_param_long("runtime");
+	else
+		mrw.runtime = left > 2 ? (long)left : 2;
+	mrw.nwriters = dt_param_long("writers");
+	mrw.nreaders = dt_param_long("readers");
+	if (mrw.nwriters + mrw.nreaders > MRW_MAX_WORKERS)
+		dt_brk("parameters writers/readers: %d in all at most",
 		       MRW_MAX_WORKERS);
-	mrw.procs = dt_param_long("procs", 1) != 0;
-	p = dt_param("methods");
-	mrw.methods = parse_methods(p ? p : "psync,uring,mmap");
-	mrw.span = dt_param_long("span", 16);
-	if (mrw.span < 1 || mrw.span > 64)
-		dt_brk("parameter span: 1..64 blocks");
-	mrw.evict_ms = dt_param_long("evict_ms", 250);
+	mrw.procs = dt_param_bool("procs");
+	mrw.methods = parse_methods(dt_param("methods"));
+	mrw.span = dt_param_long("span");
+	mrw.evict_ms = dt_param_long("evict_ms");
 }
 
 static void setup(struct dt_ctx *ctx)
@@ -201,9 +235,11 @@ static void setup(struct dt_ctx *ctx)
 			mrw.win.source);
 	}
 	dt_metric("window_source", "%s", mrw.win.source);
-	mrw.mmap_coherent = dt_param_long("mmap_coherent",
-					   dt_is_dax(mrw.fd) == 1 ||
-					   !(ctx->features & DT_FEAT_FUSE));
+	if (dt_param_given("mmap_coherent"))
+		mrw.mmap_coherent = dt_param_bool("mmap_coherent");
+	else
+		mrw.mmap_coherent = dt_is_dax(mrw.fd) == 1 ||
+				    !(ctx->features & DT_FEAT_FUSE);
 	if (!mrw.mmap_coherent)
 		dt_info("mmap: loads go through a FUSE page cache that direct I/O does not keep coherent (no DAX on the file): a block that looks old through the mapping is read again with pread, and pread's answer is judged");
 	dt_metric("mmap_coherent", "%d", mrw.mmap_coherent);
@@ -246,10 +282,10 @@ static const char *gen_text(uint64_t gen, char *buf, size_t len)
  * can, read everything back and report what it was, with the offset.
  */
 static void data_fail(struct dt_ctx *ctx, const char *part,
-		      const struct dt_own_anom *seen)
+		      const struct dt_anom *seen)
 {
 	char why[256] = "", g1[48], g2[48];
-	struct dt_own_anom fb;
+	struct dt_anom fb;
 	bool evicted = false;
 	int n;
 
@@ -328,12 +364,14 @@ static int seq_judge_map(const char *step, const struct dt_obs_delta *d,
 	char counts[256], desc[128];
 	int n, nrw = 0, bad = 0;
 	size_t pos = 0;
+	/* counts of an observer that missed the first read prove nothing */
+	bool counts_ok = d->map_valid && mrw.observer_ok;
 
 	fails[0] = '\0';
 
 	dt_obs_map_text(d, counts, sizeof(counts));
-	if (d->map_valid && (d->map.setup_ro != ro || d->map.setup_rw != rw ||
-			     d->map.upgrades != up)) {
+	if (counts_ok && (d->map.setup_ro != ro || d->map.setup_rw != rw ||
+			  d->map.upgrades != up)) {
 		pos += snprintf(fails + pos, flen - pos,
 				"sequential %s: expected setup_ro=%" PRIu64
 				" setup_rw=%" PRIu64 " upgrades=%" PRIu64
@@ -357,26 +395,31 @@ static int seq_judge_map(const char *step, const struct dt_obs_delta *d,
 				 MRW_IDX, n, n ? " (" : "", desc, n ? ")" : "");
 		bad = 1;
 	}
-	if (d->map_valid)
+	if (counts_ok)
 		snprintf(note, len, "%s%s", d->map_backend,
 			 n >= 0 ? " and the map lines" : "");
+	else if (d->map_valid)
+		snprintf(note, len, "%s missed the first read's mapping%s",
+			 d->map_backend, n >= 0 ? "; the map lines agree" : "");
 	else
 		snprintf(note, len, "%s", d->map_why);
 	if (bad)
 		return 1;
-	return d->map_valid ? 0 : -1;
+	/* the map lines alone see the mappings, not how they came */
+	return counts_ok ? 0 : -1;
 }
 
 static void seq_part(struct dt_ctx *ctx)
 {
 	char note_r[384], note_w[384], d[160], fails[768];
 	struct dt_obs_delta dr, dw;
-	struct dt_own_anom first;
+	struct dt_anom first;
 	struct dt_blk_info bi;
 	uint32_t b, nbad = 0, zeros_bad;
 	int ret, mr, mw;
 
 	/* 1: read the sparse range: one RO mapping */
+	mrw.claim = "seq-read";
 	dt_phase("sequential: read");
 	dt_obs_begin(mrw.obs);
 	ret = io_full(false, mrw.buf, DT_RANGE_SIZE, MRW_BASE);
@@ -401,12 +444,23 @@ static void seq_part(struct dt_ctx *ctx)
 		nbad = 1;
 		break;
 	}
+	/* the positive control: a fresh file, one range read */
+	mrw.observer_ok = dt_obs_judge_observer(&dr, "sequential read", 1,
+						true, "observer") ==
+			  DT_CLAIM_HELD;
 	mr = seq_judge_map("read", &dr, 1, 0, 0, false, note_r,
 			   sizeof(note_r), fails, sizeof(fails));
 	if (mr > 0)
 		mrw_fail("%s", fails);
+	else if (!nbad && !mr)
+		dt_claim_held("seq-read", "zeros, one read-only setup (%s)",
+			      note_r);
+	else if (!nbad)
+		dt_claim_unmeasured("seq-read", "zeros read; the mapping not observed: %s",
+				    note_r);
 
 	/* 2: write it: the RO mapping is upgraded in place, once */
+	mrw.claim = "seq-upgrade";
 	dt_phase("sequential: write");
 	for (b = 0; b < MRW_NBLKS; b++)
 		dt_blk_fill(mrw.buf + (size_t)b * DT_BLK_SIZE,
@@ -463,6 +517,12 @@ static void seq_part(struct dt_ctx *ctx)
 	/* then the mapping checks of the write */
 	if (mw > 0)
 		mrw_fail("%s", fails);
+	if (!nbad && !mw)
+		dt_claim_held("seq-upgrade", "one upgrade in place, no second mapping, the data read back (%s)",
+			      note_w);
+	else if (!nbad && mw < 0)
+		dt_claim_unmeasured("seq-upgrade", "the data read back; the upgrade not observed: %s",
+				    note_w);
 	if (nbad || zeros_bad || mr > 0 || mw > 0)
 		return;
 	if (!mr && !mw)
@@ -477,17 +537,12 @@ static void seq_part(struct dt_ctx *ctx)
 
 /* --- the concurrent part --- */
 
-static void *thread_main(void *arg)
-{
-	dt_own_work(arg);
-	return NULL;
-}
-
 static void start_workers(struct dt_ctx *ctx)
 {
 	int i, n = mrw.nwriters + mrw.nreaders;
+	char name[48], err[256];
 
-	mrw.nworkers = 0;
+	dt_pool_init_ctl(&mrw.pool, &mrw.own->ctl);
 	for (i = 0; i < n; i++) {
 		struct dt_own_worker *w = &mrw.workers[i];
 		bool writer = i < mrw.nwriters;
@@ -502,65 +557,34 @@ static void start_workers(struct dt_ctx *ctx)
 		w->max_span = mrw.span;
 		w->mmap_coherent = mrw.mmap_coherent;
 		w->rng = dt_rand();
-		snprintf(w->name, sizeof(w->name), "%s %d (%s)",
+		snprintf(name, sizeof(name), "%s %d (%s)",
 			 writer ? "writer" : "reader", id,
 			 proc ? "process" : "thread");
-		mrw.pids[i] = 0;
-		mrw.threaded[i] = false;
-		/* processes first: fork before there are threads */
-		if (proc) {
-			pid_t pid = fork();
+		snprintf(w->name, sizeof(w->name), "%s", name);
+		dt_pool_add(&mrw.pool, name, proc, writer, dt_own_work_fn, w);
+	}
+	if (dt_pool_start(&mrw.pool, mrw.own->ctl.deadline, err,
+			  sizeof(err)) < 0)
+		dt_brk("starting the workers: %s", err);
+	for (i = 0; i < mrw.pool.n; i++)
+		if (mrw.pool.w[i].process)
+			dt_obs_track_pid(mrw.obs, mrw.pool.w[i].pid);
+}
 
-			if (pid < 0) {
-				dt_own_stop(mrw.own);
-				dt_brk("fork: %s", strerror(errno));
-			}
-			if (!pid) {
-				dt_own_work(w);
-				_exit(w->ret ? 1 : 0);
-			}
-			mrw.pids[i] = pid;
-			dt_obs_track_pid(mrw.obs, pid);
-		}
-		mrw.nworkers++;
-	}
-	for (i = 0; i < n; i++) {
-		if (mrw.pids[i])
-			continue;
-		if (pthread_create(&mrw.threads[i], NULL, thread_main,
-				   &mrw.workers[i])) {
-			dt_own_stop(mrw.own);
-			dt_brk("pthread_create failed");
-		}
-		mrw.threaded[i] = true;
-	}
+/* a worker process killed by a signal: a SIGBUS is the target's doing */
+static void died(const struct dt_pool_worker *w, int sig, void *arg)
+{
+	if (sig == SIGBUS)
+		mrw_fail("%s was killed by SIGBUS", w->name);
+	else
+		dt_res(DT_ERROR, "%s was killed by %s", w->name,
+		       strsignal(sig));
 }
 
 /* Wait for every worker; a worker process killed by a signal FAILs. */
 static void stop_workers(void)
 {
-	int i, st;
-
-	dt_own_stop(mrw.own);
-	for (i = 0; i < mrw.nworkers; i++) {
-		if (mrw.threaded[i]) {
-			pthread_join(mrw.threads[i], NULL);
-			mrw.threaded[i] = false;
-		} else if (mrw.pids[i] > 0) {
-			while (waitpid(mrw.pids[i], &st, 0) < 0 &&
-			       errno == EINTR)
-				;
-			mrw.pids[i] = 0;
-			if (WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS)
-				mrw_fail("%s was killed by SIGBUS",
-					 mrw.workers[i].name);
-			else if (WIFSIGNALED(st))
-				dt_res(DT_ERROR, "%s was killed by %s",
-				       mrw.workers[i].name,
-				       strsignal(WTERMSIG(st)));
-		}
-	}
-	mrw.nworkers = 0;
+	dt_pool_join(&mrw.pool, died, NULL);
 }
 
 /*
@@ -579,26 +603,29 @@ static void epochs(struct dt_ctx *ctx)
 	char why[200];
 
 	if (!mrw.win_known || mrw.evict_ms <= 0) {
-		while (!dt_own_stopped(mrw.own))
+		while (!dt_pool_stopped(&mrw.own->ctl)) {
 			usleep(50000);
+			dt_obs_poll(mrw.obs);
+		}
 		return;
 	}
-	while (!dt_own_stopped(mrw.own)) {
+	while (!dt_pool_stopped(&mrw.own->ctl)) {
 		nanosleep(&ts, NULL);
-		if (!dt_own_pause(mrw.own, mrw.nworkers))
+		dt_obs_poll(mrw.obs);
+		if (!dt_pool_pause(&mrw.own->ctl, mrw.pool.n))
 			break;
 		if (dt_window_evict(ctx->workdir, mrw.win.slots, why,
 				    sizeof(why)) < 0) {
-			struct dt_own_anom a = { .kind = DT_OWN_IOERR };
+			struct dt_anom a = { .kind = DT_OWN_IOERR };
 
 			snprintf(a.who, sizeof(a.who),
 				 "the evictor (one page of each of %" PRIu64 " ranges of a sparse file)",
 				 mrw.win.slots + 8);
 			snprintf(a.what, sizeof(a.what), "%s", why);
-			dt_own_note(mrw.own, &a);
+			dt_pool_note(&mrw.own->ctl, &a);
 		}
 		mrw.evictions++;
-		dt_own_resume(mrw.own);
+		dt_pool_resume(&mrw.own->ctl);
 	}
 }
 
@@ -641,12 +668,13 @@ static void conc_metrics(double secs)
 static void conc_part(struct dt_ctx *ctx)
 {
 	char counts[256], desc[128], b[DT_FMT_LEN];
-	struct dt_own_anom fb;
+	struct dt_anom fb;
 	struct dt_obs_delta d;
 	int n, nrw = 0, nmap, i;
 	uint64_t w = 0, r = 0;
 	double t0, secs;
 
+	mrw.claim = "conc-data";
 	if (!mrw.seq) {
 		dt_phase("concurrent: writing generation 1");
 		n = dt_own_write_all(mrw.own, mrw.fd, 1);
@@ -658,7 +686,7 @@ static void conc_part(struct dt_ctx *ctx)
 		 mrw.nwriters, mrw.nreaders, mrw.runtime);
 	dt_obs_begin(mrw.obs);
 	t0 = dt_now();
-	mrw.own->deadline = t0 + mrw.runtime;
+	mrw.own->ctl.deadline = t0 + mrw.runtime;
 	start_workers(ctx);
 	epochs(ctx);
 	stop_workers();
@@ -674,9 +702,9 @@ static void conc_part(struct dt_ctx *ctx)
 			break;
 		}
 
-	if (mrw.own->nanom) {
-		dt_metric("conc.anomalies", "%u", mrw.own->nanom);
-		data_fail(ctx, "concurrent", &mrw.own->first);
+	if (mrw.own->ctl.nanom) {
+		dt_metric("conc.anomalies", "%u", mrw.own->ctl.nanom);
+		data_fail(ctx, "concurrent", &mrw.own->ctl.first);
 		return;
 	}
 	dt_phase("concurrent: final check");
@@ -687,8 +715,14 @@ static void conc_part(struct dt_ctx *ctx)
 		data_fail(ctx, "concurrent", &fb);
 		return;
 	}
+	dt_claim_held("conc-data", "%" PRIu64 " blocks checked, none torn, stale or lost",
+		      mrw.own->checked);
+	mrw.claim = "conc-map";
 	dt_obs_map_text(&d, counts, sizeof(counts));
 	nmap = ctl_maps(&nrw, desc, sizeof(desc));
+	/* without the map lines: what the observer counted alive */
+	if (nmap < 0)
+		nmap = dt_obs_live(mrw.obs, 0, desc, sizeof(desc));
 	if (nmap > 1) {
 		mrw_fail("concurrent: range %d has %d mappings after the workers stopped (%s)",
 			 MRW_IDX, nmap, desc);
@@ -699,6 +733,14 @@ static void conc_part(struct dt_ctx *ctx)
 			 counts);
 		return;
 	}
+	if (d.map_valid && nmap >= 0)
+		dt_claim_held("conc-map", "%s; %d mapping(s) of the range after the workers stopped",
+			      counts, nmap);
+	else if (d.map_valid)
+		dt_claim_unmeasured("conc-map", "how many mappings the range has is not known: %s",
+				    desc);
+	else
+		dt_claim_unmeasured("conc-map", "%s", d.map_why);
 	for (i = 0; i < DT_IO_NR; i++) {
 		w += mrw.own->writes[i];
 		r += mrw.own->reads[i];
@@ -714,14 +756,30 @@ static void conc_part(struct dt_ctx *ctx)
 		 mrw.evictions, d.map_valid ? counts : d.map_why);
 }
 
+static void not_run(const char *part, const char *why)
+{
+	static const char *const seq[] = { "seq-read", "seq-upgrade",
+					   "observer", NULL };
+	static const char *const conc[] = { "conc-data", "conc-map", NULL };
+	const char *const *c;
+
+	for (c = strcmp(part, "seq") ? conc : seq; *c; c++)
+		dt_claim_unmeasured(*c, "%s", why);
+}
+
 static void run(struct dt_ctx *ctx)
 {
 	if (mrw.seq)
 		seq_part(ctx);
+	else
+		not_run("seq", "the sequential part was not run (-p parts)");
 	if (mrw.conc && mrw.seq_data_bad)
-		dt_info("concurrent part not run: the sequential part already lost data");
+		not_run("conc", "not run: the sequential part already lost data");
 	else if (mrw.conc)
 		conc_part(ctx);
+	else
+		not_run("conc", "the concurrent part was not run (-p parts)");
+	/* the reason of a PASS; the claims decide whether there is one */
 	if (!mrw.failed)
 		dt_res(DT_PASS, "%s%s%s", mrw.seq_note,
 		       mrw.seq_note[0] && mrw.conc_note[0] ? "; " : "",
@@ -730,11 +788,8 @@ static void run(struct dt_ctx *ctx)
 
 static void cleanup(struct dt_ctx *ctx)
 {
-	if (mrw.own) {
-		dt_own_stop(mrw.own);
-		if (mrw.nworkers)
-			stop_workers();
-	}
+	if (mrw.own)
+		dt_pool_destroy(&mrw.pool);
 	dt_obs_close(mrw.obs);
 	mrw.obs = NULL;
 	if (mrw.fd >= 0)
@@ -750,6 +805,8 @@ const struct dt_case dt_case_mixed_rw_2m = {
 	.name = "mixed-rw-2m",
 	.desc = "read, write, read back one 2 MiB range (RO mapping, one upgrade), then concurrent readers and writers with verified blocks",
 	.groups = groups,
+	.params = mrw_params,
+	.claims = claims,
 	.timeout = 300,
 	.runtime = 10,
 	.progress_window = 30,

@@ -83,6 +83,28 @@ static struct pwe pwe = { .fd = -1 };
 static const char *const groups[] = { "quick", "seed", "dax", "enospc", NULL };
 static const char *const cmds[] = { "truncate", NULL };
 
+static const struct dt_param_decl params[] = {
+	{ "size", DT_PARAM_SIZE, "100G", NULL, "i_size of the file written",
+	  .min = "1M" },
+	{ "leave", DT_PARAM_SIZE, "256M", "32M",
+	  "usable bytes the ballast leaves on the host (when it may be filled)" },
+	{ "slack", DT_PARAM_SIZE, "16M", NULL,
+	  "bytes accepted beyond the usable space before ENOSPC counts as late" },
+	{ "delay", DT_PARAM_LONG, "10", NULL,
+	  "seconds from the last good write to ENOSPC before it counts as late",
+	  .min = "0" },
+	{ "bs", DT_PARAM_SIZE, "1M", NULL, "native: bytes per pwrite(2)",
+	  .min = "512", .max = "64M" },
+	{ NULL },
+};
+
+static const struct dt_claim claims[] = {
+	{ "enospc", "writing past the host's free space fails with ENOSPC (no SIGBUS, no other error, no hang)" },
+	{ "early", "the ENOSPC comes early: at most slack bytes beyond the free space, and within delay seconds of the last good write" },
+	{ "durable", "what was written before the ENOSPC is durable (fsync) and reads back intact" },
+	{ NULL },
+};
+
 static const struct dt_variant variants[] = {
 	{ "native", "1 MiB pwrite(2) calls from offset 0", 0 },
 	{ "literal", "xfs_io -c \"pwrite 0 SIZE\"", PWE_LITERAL },
@@ -133,14 +155,11 @@ static void setup(struct dt_ctx *ctx)
 		dt_res(DT_SKIP, "needs command 'xfs_io' (xfsprogs) on PATH");
 		return;
 	}
-	pwe.size = dt_param_size("size", 100ULL << 30);
-	pwe.leave = dt_param_size("leave", ctx->quick ? 32ULL << 20 :
-						       256ULL << 20);
-	pwe.slack = dt_param_size("slack", 16ULL << 20);
-	pwe.bs = dt_param_size("bs", 1ULL << 20);
-	pwe.delay = dt_param_long("delay", 10);
-	if (pwe.bs < 512 || pwe.bs > (64u << 20))
-		dt_brk("parameter bs: 512..64M");
+	pwe.size = dt_param_size("size");
+	pwe.leave = dt_param_size("leave");
+	pwe.slack = dt_param_size("slack");
+	pwe.bs = dt_param_size("bs");
+	pwe.delay = dt_param_long("delay");
 
 	n = dt_ballast_reap(ctx);
 	if (n)
@@ -295,36 +314,45 @@ static void run(struct dt_ctx *ctx)
 		pwe.err ? dt_errname(pwe.err) : "no error", pwe.gap);
 
 	if (pwe.sigbus) {
-		dt_res(DT_FAIL, "%s raised SIGBUS after %s written (host had %s usable)",
-		       how, b1, b2);
+		dt_claim_failed("enospc", "%s raised SIGBUS after %s written (host had %s usable)",
+				how, b1, b2);
 		bad++;
 	} else if (!pwe.err) {
-		dt_res(DT_FAIL, "no ENOSPC: %s wrote all %s with only %s usable on the host",
-		       how, dt_fmt_bytes(b3, sizeof(b3), pwe.size), b2);
+		dt_claim_failed("enospc", "no ENOSPC: %s wrote all %s with only %s usable on the host",
+				how, dt_fmt_bytes(b3, sizeof(b3), pwe.size), b2);
 		bad++;
 	} else if (pwe.err != ENOSPC) {
-		dt_res(DT_FAIL, "%s failed after %s with %s, expected ENOSPC%s%s",
-		       how, b1, pwe.literal ? "an error" :
-		       dt_errname(pwe.err), pwe.detail[0] ? ": " : "",
-		       pwe.detail);
+		dt_claim_failed("enospc", "%s failed after %s with %s, expected ENOSPC%s%s",
+				how, b1, pwe.literal ? "an error" :
+				dt_errname(pwe.err), pwe.detail[0] ? ": " : "",
+				pwe.detail);
 		bad++;
+	} else {
+		dt_claim_held("enospc", "ENOSPC after %s written (host had %s usable)",
+			      b1, b2);
 	}
 	if (pwe.written > pwe.free_start + pwe.slack) {
-		dt_res(DT_FAIL, "late ENOSPC: %s accepted %s with %s usable at the start (bound: usable + %s)",
-		       how, b1, b2, dt_fmt_bytes(b3, sizeof(b3), pwe.slack));
+		dt_claim_failed("early", "late ENOSPC: %s accepted %s with %s usable at the start (bound: usable + %s)",
+				how, b1, b2,
+				dt_fmt_bytes(b3, sizeof(b3), pwe.slack));
 		bad++;
-	}
-	if (pwe.err && pwe.gap > pwe.delay) {
-		dt_res(DT_FAIL, "late ENOSPC: the error came %.1f s after the last successful write (bound %.0f s)",
-		       pwe.gap, pwe.delay);
+	} else if (pwe.err && pwe.gap > pwe.delay) {
+		dt_claim_failed("early", "late ENOSPC: the error came %.1f s after the last successful write (bound %.0f s)",
+				pwe.gap, pwe.delay);
 		bad++;
+	} else if (pwe.err) {
+		dt_claim_held("early", "%s accepted with %s usable, the error %.3f s after the last good write%s",
+			      b1, b2, pwe.gap,
+			      pwe.literal ? " (sampled every 0.2 s)" : "");
+	} else {
+		dt_claim_unmeasured("early", "no ENOSPC came at all");
 	}
 
 	/* what write(2) accepted must be durable and read back */
 	dt_phase("fsync and read back");
 	if (fsync(pwe.fd) < 0) {
-		dt_res(DT_FAIL, "fsync after the ENOSPC failed with %s: data that %s accepted was lost",
-		       dt_errname(errno), how);
+		dt_claim_failed("durable", "fsync after the ENOSPC failed with %s: data that %s accepted was lost",
+				dt_errname(errno), how);
 		bad++;
 	}
 	dt_obs_end(pwe.obs, &d);
@@ -350,9 +378,11 @@ static void run(struct dt_ctx *ctx)
 	dt_progress_total(pwe.written);
 	if (dt_read_check(pwe.fd, 0, pwe.written, &ro, &r) < 0) {
 		dt_rc_describe(&r, rc, sizeof(rc));
-		dt_res(DT_FAIL, "data written before the ENOSPC does not read back: %s",
-		       rc);
+		dt_claim_failed("durable", "data written before the ENOSPC does not read back: %s",
+				rc);
 		bad++;
+	} else {
+		dt_claim_held("durable", "%s fsynced and read back intact", b1);
 	}
 	if (bad)
 		return;
@@ -384,6 +414,8 @@ const struct dt_case dt_case_pwrite_enospc = {
 	.timeout = 1800,
 	.progress_window = 30,
 	.variants = variants,
+	.params = params,
+	.claims = claims,
 	.setup = setup,
 	.run = run,
 	.cleanup = cleanup,

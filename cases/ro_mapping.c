@@ -2,20 +2,27 @@
 /*
  * ro-mapping: read-only workloads must cause read-only mappings only.
  *
- * Each workload reads a sparse file and a written file (its own pair, so
- * it starts with no mappings of them): read, pread, readv, io_uring,
- * mmap PROT_READ with a touch of every page, sendfile, splice, cat and
- * od. The written files are written (inside i_size), fsynced and synced
+ * Each workload reads a sparse file and a written file (its own pair):
+ * read, pread, readv, io_uring, mmap PROT_READ with a touch of every
+ * page, sendfile, splice, cat and od. The written files are written
+ * (inside i_size, so through read-write mappings), fsynced and synced
  * before any workload runs; the baselines are taken per workload. Every
  * workload must read the expected bytes and cause no read-write mapping,
  * no RO->RW upgrade and no host allocation: before the patch every DAX
  * mapping was read-write and reads made the host allocate.
  *
- * One result per workload and file (metrics ro.<workload>.<file>.*),
- * and a summary. Without a mapping observer the RW-mapping part is
- * reported as not done; the allocation part is always done.
+ * Each workload starts with no mapping of its file, so that its reads
+ * measure something (a read that reuses a mapping sets none up): the
+ * sparse file was never read; the written file's mappings, left by its
+ * writes, are pushed out of the window (when its size is known) and its
+ * inode evicted (drop_caches, as root), and the observer must then say
+ * that none is left. From that state the observer must count a setup
+ * for every 2 MiB range read (the positive control): one that counts
+ * fewer misses mappings, and its zero read-write setups prove nothing.
  *
- * Parameters: size (per file: 16M; quick 4M), fs_slack (4M).
+ * Claims are reported per workload and file (metrics ro.<workload>.
+ * <file>.*); a workload that cannot be done here (no io_uring, ...)
+ * leaves the mapping claim not measured.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +47,7 @@
 #include "dt_od.h"
 #include "dt_pattern.h"
 #include "dt_readcheck.h"
+#include "dt_window.h"
 
 #define MIB		(1ULL << 20)
 #define NR_KINDS	2
@@ -61,7 +69,9 @@ struct workload {
 struct rom {
 	uint64_t size, fs_slack;
 	struct dt_obs *obs;
-	char *pass[32];		/* passed sub-results, reported at the end */
+	const char *workdir;
+	struct dt_window win;
+	bool win_known;
 	int npass, nfail, nskip;
 	uint64_t total_ro, total_rw, total_bytes;
 };
@@ -70,6 +80,23 @@ static struct rom rom;
 
 static const char *const groups[] = { "quick", "dax", NULL };
 static const char *const cmds[] = { "cat", "od", NULL };
+
+static const struct dt_param_decl params[] = {
+	{ "size", DT_PARAM_SIZE, "16M", "4M", "size of each file read",
+	  .min = "4k" },
+	{ "fs_slack", DT_PARAM_SIZE, "4M", NULL,
+	  "growth of the host's used space tolerated from other writers" },
+	DT_PARAM_WINDOW,
+	{ NULL },
+};
+
+static const struct dt_claim claims[] = {
+	{ "ro-only", "reads set up only read-only mappings (no read-write setup, no upgrade)" },
+	{ "no-alloc", "reads allocate nothing on the host" },
+	{ "observer", "the mapping observer saw a setup for every range read from an unmapped state" },
+	{ "data", "every workload reads the expected bytes" },
+	{ NULL },
+};
 
 static int open_ro(struct rom_file *f, char *msg, size_t len)
 {
@@ -456,12 +483,12 @@ static void setup(struct dt_ctx *ctx)
 	size_t w;
 	int k;
 
-	rom.size = dt_param_size("size", ctx->quick ? 4 * MIB : 16 * MIB);
+	rom.size = dt_param_size("size");
 	rom.size = (rom.size + 4095) & ~4095ULL;
-	rom.fs_slack = dt_param_size("fs_slack", 4 * MIB);
-	if (!rom.size)
-		dt_brk("parameter size: at least 4k");
+	rom.fs_slack = dt_param_size("fs_slack");
+	rom.workdir = ctx->workdir;
 	rom.obs = dt_obs_open(ctx);
+	rom.win_known = !dt_window_probe(ctx, &rom.win);
 	dt_phase("writing %zu files of %s", NR_WL * NR_KINDS,
 		 dt_fmt_bytes(b, sizeof(b), rom.size));
 	dt_progress_total(NR_WL * rom.size * 3);
@@ -489,17 +516,79 @@ static void setup(struct dt_ctx *ctx)
 	dt_sync_path(ctx->workdir);
 }
 
+/*
+ * Drop every mapping of the file and say whether none is left: 1 none
+ * (checked), 0 some are (how many in msg), -1 the observer cannot tell
+ * (why in msg). The window is pushed through first (every mapping older
+ * than the eviction's goes), then the inode is evicted.
+ */
+static int drop_mappings(struct rom_file *f, char *msg, size_t len)
+{
+	char why[256] = "";
+	long live;
+	int tries;
+
+	live = dt_obs_live(rom.obs, 0, msg, len);
+	if (!live)
+		return 1;
+	if (live > 0)
+		dt_info("%s: %ld mapping(s) before the workload: dropping them",
+			f->path, live);
+	if (rom.win_known &&
+	    dt_window_evict(rom.workdir, rom.win.slots, why, sizeof(why)) < 0)
+		dt_info("%s: pushing the window through: %s", f->path, why);
+	live = dt_obs_live(rom.obs, 0, msg, len);
+	if (!live)
+		return 1;
+	if (dt_evict_inodes() < 0) {
+		dt_info("%s: evicting inodes: %s", f->path, strerror(errno));
+	} else {
+		/* a user-space daemon drops them on the FORGET that follows */
+		for (tries = 0; tries < 40; tries++) {
+			live = dt_obs_live(rom.obs, 0, msg, len);
+			if (live <= 0)
+				break;
+			usleep(50000);
+		}
+	}
+	if (!live)
+		return 1;
+	if (live > 0) {
+		snprintf(msg, len, "%ld mapping(s) of the file were left after the window was pushed through and the inodes evicted",
+			 live);
+		return 0;
+	}
+	return -1;
+}
+
 static void one(const struct workload *wl, struct rom_file *f)
 {
-	char msg[512], sum[1024], prefix[64];
+	char msg[512], sum[1024], prefix[64], label[64], why[512] = "";
 	struct dt_obs_delta d;
-	enum dt_verdict v;
-	int fd, ret;
+	struct dt_obs_ro ro = {
+		.label = label,
+		.ranges = (rom.size + (2 * MIB) - 1) / (2 * MIB),
+		.fs_slack = rom.fs_slack,
+		.claim_ro = "ro-only",
+		.claim_alloc = "no-alloc",
+		.claim_observer = "observer",
+	};
+	enum dt_claim_state st;
+	int fd, ret, unmapped;
 
 	snprintf(prefix, sizeof(prefix), "ro.%s.%s", wl->name, f->kind);
+	snprintf(label, sizeof(label), "%s/%s", wl->name, f->kind);
 	dt_phase("%s on the %s file", wl->name, f->kind);
 	dt_obs_untrack_all(rom.obs);
 	dt_obs_track(rom.obs, f->path);
+	unmapped = drop_mappings(f, why, sizeof(why));
+	/* a sparse file nobody read has no mapping, whoever can tell */
+	ro.unmapped = unmapped == 1 ||
+		      (unmapped < 0 && f->expect.kind == DT_EXPECT_ZERO);
+	if (!ro.unmapped)
+		dt_info("%s: not known to start unmapped: %s", label, why);
+	dt_metric(prefix, "%s", unmapped == 1 ? "started unmapped (checked)" :
+		  ro.unmapped ? "started unmapped (a fresh file)" : why);
 	fd = open(f->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		dt_brk("open %s: %s", f->path, strerror(errno));
@@ -512,42 +601,36 @@ static void one(const struct workload *wl, struct rom_file *f)
 	close(fd);
 	if (ret > 0) {
 		rom.nskip++;
-		dt_metric(prefix, "not done: %s", msg);
-		dt_res(DT_SKIP, "%s/%s: not done here: %s", wl->name, f->kind,
-		       msg);
+		dt_claim_unmeasured("ro-only", "%s: not done here: %s", label,
+				    msg);
+		dt_claim_unmeasured("data", "%s: not done here: %s", label, msg);
 		return;
 	}
-	/* the long why is in the summary once, not in every sub-result */
-	if (!dt_obs_has_map(rom.obs))
-		snprintf(d.map_why, sizeof(d.map_why), "no mapping observer");
-	v = dt_obs_judge_ro(&d, prefix, rom.fs_slack, sum, sizeof(sum));
+	if (ret < 0)
+		dt_claim_failed("data", "%s: %s", label, msg);
+	else
+		dt_claim_held("data", "%s: %s", label, msg);
+	st = dt_obs_judge_ro(&d, prefix, &ro, sum, sizeof(sum));
 	if (d.map_valid) {
 		rom.total_ro += d.map.setup_ro;
 		rom.total_rw += d.map.setup_rw + d.map.upgrades;
 	}
-	if (ret < 0) {
+	if (ret < 0 || st == DT_CLAIM_FAILED) {
 		rom.nfail++;
-		dt_res(DT_FAIL, "%s/%s: %s; %s", wl->name, f->kind, msg, sum);
+		dt_info("FAIL: %s (%s): %s", label, msg, sum);
 		return;
 	}
-	if (v != DT_PASS) {
-		rom.nfail++;
-		dt_res(v, "%s/%s (%s): %s", wl->name, f->kind, msg, sum);
-		return;
-	}
+	rom.npass++;
 	rom.total_bytes += rom.size;
-	dt_info("ok: %s/%s (%s): %s", wl->name, f->kind, msg, sum);
-	if (rom.npass < (int)(sizeof(rom.pass) / sizeof(rom.pass[0])) &&
-	    asprintf(&rom.pass[rom.npass], "%s/%s (%s): %s", wl->name,
-		     f->kind, msg, sum) >= 0)
-		rom.npass++;
+	dt_info("%s: %s (%s): %s", st == DT_CLAIM_HELD ? "ok" : "not measured",
+		label, msg, sum);
 }
 
 static void run(struct dt_ctx *ctx)
 {
 	char b[DT_FMT_LEN];
 	size_t w;
-	int k, i;
+	int k;
 
 	for (w = 0; w < NR_WL; w++)
 		for (k = 0; k < NR_KINDS; k++)
@@ -558,22 +641,13 @@ static void run(struct dt_ctx *ctx)
 	if (rom.nfail)
 		return;
 	dt_fmt_bytes(b, sizeof(b), rom.total_bytes);
-	if (dt_obs_has_map(rom.obs))
-		dt_res(DT_PASS, "%d read-only workloads read %s with %" PRIu64 " RO and 0 RW mapping setups, no upgrade, no host allocation (%s)%s",
-		       rom.npass, b, rom.total_ro, dt_obs_name(rom.obs),
-		       rom.nskip ? "; some not done here, see the log" : "");
-	else
-		dt_res(DT_PASS, "%d read-only workloads read %s with no host allocation; RW-mapping check not done (no mapping observer: %s)%s",
-		       rom.npass, b, rom.obs->map_why,
-		       rom.nskip ? "; some not done here, see the log" : "");
-	for (i = 0; i < rom.npass; i++)
-		dt_res(DT_PASS, "%s", rom.pass[i]);
+	/* the reason of a PASS; the claims decide whether there is one */
+	dt_res(DT_PASS, "%d read-only workloads read %s from an unmapped state with %" PRIu64 " RO and %" PRIu64 " RW mapping setups, no upgrade, no host allocation (%s)",
+	       rom.npass, b, rom.total_ro, rom.total_rw, dt_obs_name(rom.obs));
 }
 
 static void cleanup(struct dt_ctx *ctx)
 {
-	while (rom.npass)
-		free(rom.pass[--rom.npass]);
 	dt_obs_close(rom.obs);
 	rom.obs = NULL;
 }
@@ -583,6 +657,8 @@ const struct dt_case dt_case_ro_mapping = {
 	.desc = "read, pread, readv, io_uring, mmap, sendfile, splice, cat, od: RO mappings only, no allocation",
 	.groups = groups,
 	.needs_cmds = cmds,
+	.params = params,
+	.claims = claims,
 	/* 9 written files of 16 MiB, and room for a read that allocates */
 	.min_free_bytes = 160ULL << 20,
 	.timeout = 900,

@@ -129,8 +129,10 @@ static int grow(struct dt_ballast *b, const char *dir, uint64_t leave,
 			r = grow_write(b, len, buf);
 		}
 		if (r == -ENOSPC || r == -EDQUOT) {
-			if (chunk <= BALLAST_MIN_CHUNK)
+			if (chunk <= BALLAST_MIN_CHUNK) {
+				b->full = true;
 				break;
+			}
 			chunk /= 2;
 			continue;
 		}

@@ -28,6 +28,12 @@ struct dt_ballast {
 	int fd;			/* -1 when there is none */
 	uint64_t bytes;		/* allocated into the ballast */
 	bool by_write;		/* no fallocate on the target: wrote data */
+	/*
+	 * The fill ended on a 4 KiB allocation refused with ENOSPC: the
+	 * host was full then (statvfs may still show blocks the file system
+	 * keeps for itself).
+	 */
+	bool full;
 	double secs;
 	struct dt_space before;	/* the file system before and after */
 	struct dt_space after;

@@ -144,3 +144,50 @@ const char *dt_blk_describe(const struct dt_blk_info *bi, char *buf,
 	}
 	return buf;
 }
+
+bool dt_bs_claim(uint8_t *st, bool *first)
+{
+	uint8_t hole = DT_BS_HOLE;
+
+	*first = false;
+	if (dt_bs_get(st) == DT_BS_WRITTEN)
+		return true;
+	if (__atomic_compare_exchange_n(st, &hole, DT_BS_WRITING, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		*first = true;
+		return true;
+	}
+	return false;
+}
+
+void dt_bs_written(uint8_t *st, bool first)
+{
+	if (first)
+		__atomic_store_n(st, DT_BS_WRITTEN, __ATOMIC_SEQ_CST);
+}
+
+enum dt_bs_verdict dt_bs_judge(const void *blk, uint64_t off, uint64_t seed,
+			       uint32_t tag, uint8_t s1, uint8_t s2,
+			       char *desc, size_t len)
+{
+	struct dt_blk_info bi;
+	enum dt_blk_state st = dt_blk_check(blk, off, seed, &bi);
+	char d[160];
+
+	if (s1 == DT_BS_WRITTEN) {
+		if (st == DT_BLK_OK && bi.gen == 1 && bi.tag == tag)
+			return DT_BS_RIGHT;
+		snprintf(desc, len, "read %s where block 0x%" PRIx64
+			 " had been written", dt_blk_describe(&bi, d, sizeof(d)),
+			 off);
+		return DT_BS_WRONG;
+	}
+	if (s1 == DT_BS_HOLE && s2 == DT_BS_HOLE) {
+		if (st == DT_BLK_ZERO)
+			return DT_BS_RIGHT;
+		snprintf(desc, len, "read %s from a hole nobody wrote",
+			 dt_blk_describe(&bi, d, sizeof(d)));
+		return DT_BS_WRONG;
+	}
+	return DT_BS_RACED;
+}

@@ -11,6 +11,7 @@
 #ifndef DT_BLK_H
 #define DT_BLK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,5 +56,46 @@ enum dt_blk_state dt_blk_check(const void *buf, uint64_t off, uint64_t seed,
 /* "generation 7 (tag 2)", "zeros (never written)", "torn block ..." */
 const char *dt_blk_describe(const struct dt_blk_info *bi, char *buf,
 			    size_t len);
+
+/*
+ * Write-once block states, one byte per block in shared memory, for
+ * workers that share blocks rather than own them (dt_owned.h is the
+ * other way: each block has one writer and generations). A block is a
+ * hole until one worker claims its first write; it is written (with
+ * generation 1 and the tag of its file) once that write returned, and
+ * may then be written again with the same bytes by anybody.
+ */
+enum dt_bs {
+	DT_BS_HOLE = 0,
+	DT_BS_WRITING,		/* its first write is under way */
+	DT_BS_WRITTEN,
+};
+
+enum dt_bs_verdict {
+	DT_BS_RIGHT,		/* judged and right */
+	DT_BS_WRONG,		/* judged and wrong */
+	DT_BS_RACED,		/* a write ran during the read: not judged */
+};
+
+/*
+ * Claim a block for a write: its first (*first true) or the same bytes
+ * again (it is written); false when another worker is writing it first.
+ */
+bool dt_bs_claim(uint8_t *st, bool *first);
+/* The write of a claimed block returned. */
+void dt_bs_written(uint8_t *st, bool first);
+static inline uint8_t dt_bs_get(const uint8_t *st)
+{
+	return __atomic_load_n(st, __ATOMIC_SEQ_CST);
+}
+/*
+ * Judge a block read at off, s1 its state before the read began, s2
+ * after it ended: written before must be (generation 1, tag); a hole
+ * before and after must be zeros; anything else raced. desc says what
+ * was wrong.
+ */
+enum dt_bs_verdict dt_bs_judge(const void *blk, uint64_t off, uint64_t seed,
+			       uint32_t tag, uint8_t s1, uint8_t s2,
+			       char *desc, size_t len);
 
 #endif

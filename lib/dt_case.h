@@ -16,6 +16,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -48,6 +49,67 @@ enum dt_feature {
 	DT_FEAT_DAX_MMAP	= 1u << 5,
 };
 
+/*
+ * A claim: one statement a case makes about the system under test and
+ * checks, e.g. "reads set up only read-only mappings". The case reports
+ * against it (dt_claim_held/failed/unmeasured below, as often as it
+ * likes: any failure fails it, any unmeasured report without a failure
+ * leaves it unmeasured). The verdict follows from the claims: FAIL when
+ * one failed, PASS only when every claim that is not optional was
+ * measured and held, SKIP ("not measured: <text>: <why>") otherwise.
+ * A declared claim the case never reports on is the case's bug (ERROR).
+ */
+struct dt_claim {
+	const char *id;		/* "ro-only": lower case, digits and '-' */
+	const char *text;	/* "reads set up only read-only mappings" */
+	/*
+	 * Unmeasured does not stand in the way of a PASS. Only where the
+	 * README says why (a figure reported when it can be, not checked).
+	 */
+	bool optional;
+};
+
+enum dt_claim_state {
+	DT_CLAIM_NONE = 0,	/* never reported */
+	DT_CLAIM_HELD,
+	DT_CLAIM_UNMEASURED,
+	DT_CLAIM_FAILED,
+	DT_NR_CLAIM_STATES,
+};
+
+#define DT_MAX_CLAIMS	16	/* per case and variant, together */
+
+/*
+ * A case parameter, set with --param [CASE.]NAME=VALUE. Declared as data
+ * so that list shows them and a typo or a bad value stops the run before
+ * anything runs (exit 2); a case can read only what it declares.
+ */
+enum dt_param_type {
+	DT_PARAM_SIZE,		/* 4k, 2M, 100G */
+	DT_PARAM_LONG,		/* an integer */
+	DT_PARAM_STRING,	/* any non-empty text */
+	DT_PARAM_BOOL,		/* 1/0, yes/no, true/false, on/off */
+	DT_PARAM_CHOICE,	/* one of .choices */
+	DT_PARAM_CHOICES,	/* a comma-separated list of .choices */
+};
+
+struct dt_param_decl {
+	const char *name;
+	enum dt_param_type type;
+	/* as text; NULL: the case computes it (the help says how) */
+	const char *def;
+	const char *def_quick;	/* under --quick; NULL: def */
+	const char *help;
+	const char *const *choices;	/* NULL-terminated */
+	const char *min, *max;		/* SIZE, LONG: bounds, NULL: none */
+};
+
+/* lib/dt_window.c reads it; cases that probe the window declare it */
+#define DT_PARAM_WINDOW \
+	{ "window", DT_PARAM_SIZE, NULL, NULL, \
+	  "DAX window size when the target cannot tell (dmapfs counters, /proc/iomem, kernel log)", \
+	  .min = "2M" }
+
 struct dt_variant {
 	const char *name;
 	const char *desc;
@@ -56,6 +118,10 @@ struct dt_variant {
 	const char *const *groups;
 	/* features this variant needs on top of the case's */
 	unsigned int needs_features;
+	/* claims of this variant on top of the case's, {NULL}-terminated */
+	const struct dt_claim *claims;
+	/* parameters of this variant; one named as the case's replaces it */
+	const struct dt_param_decl *params;
 };
 
 struct dt_ctx;
@@ -84,6 +150,8 @@ struct dt_case {
 	int expect_signal;
 
 	const struct dt_variant *variants;	/* NULL or {NULL}-terminated */
+	const struct dt_claim *claims;		/* NULL or {NULL}-terminated */
+	const struct dt_param_decl *params;	/* NULL or {NULL}-terminated */
 
 	void (*setup)(struct dt_ctx *ctx);
 	void (*run)(struct dt_ctx *ctx);
@@ -108,17 +176,39 @@ struct dt_ctx {
 	int verbose;
 	bool quick;		/* the "quick" group was selected: small sizes */
 	const char *const *params;	/* "key=value" from --param */
+	const char *observer;	/* --observer: auto, none, or names */
 	void *priv;		/* for the case's own state */
 };
 
 /* --- reporting (lib/dt_report.c) --- */
 
-/* Report one result; a case may report many, the worst wins. */
+/*
+ * Report one result; a case may report many, the worst wins. A case with
+ * claims reports on them instead: its FAIL and ERROR results still count,
+ * the text of a PASS result is the reason of a PASS the claims allow,
+ * and a SKIP result with no claim reported says why it did not run.
+ */
 void dt_res(enum dt_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Report ERROR, run cleanup() and end the case. */
 void dt_brk(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
+/*
+ * Report on one declared claim (by id): it held, it failed (the system
+ * under test misbehaved), or it could not be measured here, with what
+ * was seen or why not. Any process of the case may report.
+ */
+void dt_claim_held(const char *id, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void dt_claim_failed(const char *id, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void dt_claim_unmeasured(const char *id, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void dt_claim_report(enum dt_claim_state st, const char *id,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void dt_claim_vreport(enum dt_claim_state st, const char *id,
+		      const char *fmt, va_list ap);
 /* Informational line into the case log (and the console with -v). */
 void dt_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A named figure for the result file, run.json and junit.xml. */
@@ -144,13 +234,34 @@ uint64_t dt_rand(void);
 
 /*
  * Case parameters from "--param case.key=value" or "--param key=value"
- * (the first for one case only). NULL or the default when not given;
- * dt_param_size() accepts 4k, 2M, 100G and ends the case with ERROR on a
- * malformed value.
+ * (the first for one case only); the value given, else the declared
+ * default (def_quick under --quick). Reading a parameter the case (or
+ * its variant) does not declare ends the case with ERROR: a bug of the
+ * case. The runner has checked every value given against its
+ * declaration before the run began.
+ *
+ * dt_param() gives the text (NULL: not given and no declared default);
+ * dt_param_given() says whether it was given; the typed readers end the
+ * case with ERROR when there is no value at all (a computed default is
+ * the case's to supply: ask dt_param_given() first).
  */
 const char *dt_param(const char *key);
-uint64_t dt_param_size(const char *key, uint64_t def);
-long dt_param_long(const char *key, long def);
+bool dt_param_given(const char *key);
+uint64_t dt_param_size(const char *key);
+long dt_param_long(const char *key);
+bool dt_param_bool(const char *key);
+
+/* The declaration of key for this case and variant; NULL: none. */
+const struct dt_param_decl *dt_param_find(const struct dt_case *tc,
+					  const struct dt_variant *v,
+					  const char *key);
+/*
+ * Is value a valid value of d? 0, or -1 with a one-line reason in err
+ * ("'x' is not a size (e.g. 4k, 2M, 100G)").
+ */
+int dt_param_check(const struct dt_param_decl *d, const char *value,
+		   char *err, size_t len);
+const char *dt_param_type_name(enum dt_param_type t);
 
 /*
  * Kernel log lines a case writes on purpose carry this tag and the run
@@ -160,5 +271,8 @@ long dt_param_long(const char *key, long def);
 
 /* Names, for logs and result files. */
 const char *dt_verdict_name(enum dt_verdict v);
+/* "HELD", "UNMEASURED", "FAILED", "NOT-REPORTED" */
+const char *dt_claim_state_name(enum dt_claim_state st);
+int dt_claim_state_from_name(const char *name);
 
 #endif

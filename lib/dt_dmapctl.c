@@ -275,7 +275,8 @@ int dt_ctl_maps_of(const struct dt_ctl *c, const char *relpath,
 	for (i = 0; i < c->nmaps; i++) {
 		const struct dt_ctl_map *m = &c->maps[i];
 
-		if (m->idx != idx || strcmp(m->path, relpath))
+		if ((idx != DT_CTL_ANY && m->idx != idx) ||
+		    strcmp(m->path, relpath))
 			continue;
 		n++;
 		if (m->rw && nrw)

@@ -154,9 +154,10 @@ void dt_ctl_escape(const char *in, char *out, size_t len);
 int dt_ctl_relpath(const char *file, char *out, size_t len);
 
 /*
- * Mappings of range idx of relpath in c: their number, and a text like
- * "slot 3 rw, slot 0 ro" in desc.
+ * Mappings of range idx of relpath in c (DT_CTL_ANY: of any range):
+ * their number, and a text like "slot 3 rw, slot 0 ro" in desc.
  */
+#define DT_CTL_ANY	UINT64_MAX
 int dt_ctl_maps_of(const struct dt_ctl *c, const char *relpath,
 		   uint64_t idx, int *nrw, char *desc, size_t len);
 

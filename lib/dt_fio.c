@@ -84,6 +84,8 @@ static void poll_status(struct dt_fio_run *fr, size_t *from)
 	size_t len, s, e;
 	char *text = dt_read_whole(fr->out_path, 0, &len);
 
+	if (fr->tick)
+		fr->tick(fr->tick_arg);
 	if (!text)
 		return;
 	while (!dt_fio_next_object(text, len, *from, &s, &e)) {

@@ -75,6 +75,9 @@ struct dt_fio_run {
 	const char *out_path;		/* --output */
 	const char *err_path;		/* stderr */
 	int status_interval;		/* seconds; 0: 1 */
+	/* called as fio runs, e.g. to take in an observer's events */
+	void (*tick)(void *arg);
+	void *tick_arg;
 	/* out */
 	pid_t pid;
 	int status;			/* wait status */

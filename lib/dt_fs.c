@@ -114,6 +114,24 @@ void dt_drop_cache(int fd)
 	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 }
 
+int dt_evict_inodes(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, "2", 1);
+	err = errno;
+	close(fd);
+	if (n != 1) {
+		errno = n < 0 ? err : EIO;
+		return -1;
+	}
+	return 0;
+}
+
 int dt_path(char *out, size_t size, const char *a, const char *b)
 {
 	size_t la = strlen(a);

@@ -44,6 +44,15 @@ int dt_is_dax(int fd);
 /* Drop the clean cached pages of a file (where the file system allows). */
 void dt_drop_cache(int fd);
 
+/*
+ * Evict unused inodes and dentries (drop_caches 2: needs root), so that
+ * a closed file's in-memory inode goes and the next open is a fresh one;
+ * for FUSE with DAX that removes every mapping of the file (the kernel
+ * in evict, a user-space daemon on the FORGET that follows). 0, or -1
+ * with errno.
+ */
+int dt_evict_inodes(void);
+
 /* Join a and b with one '/'; -1 when it does not fit. */
 int dt_path(char *out, size_t size, const char *a, const char *b);
 /*

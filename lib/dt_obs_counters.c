@@ -105,6 +105,29 @@ static int counters_sees(struct dt_obs *o, void *priv, int fd, char *why,
 	return 0;	/* dmapfs counts every mapping of its mount */
 }
 
+/* the map lines of the file: exact, whenever it was made */
+static long counters_live(struct dt_obs *o, void *priv, int i, char *why,
+			  size_t len)
+{
+	char rel[4096];
+	struct dt_ctl c;
+	long n;
+
+	if (dt_ctl_relpath(o->files[i], rel, sizeof(rel)) < 0) {
+		snprintf(why, len, "dmapfs-counters: %s: %s", o->files[i],
+			 strerror(errno));
+		return -1;
+	}
+	if (dt_ctl_read(o->dir, &c) < 0) {
+		snprintf(why, len, "dmapfs-counters: control file: %s",
+			 strerror(errno));
+		return -1;
+	}
+	n = dt_ctl_maps_of(&c, rel, DT_CTL_ANY, NULL, NULL, 0);
+	dt_ctl_free(&c);
+	return n;
+}
+
 static void counters_close(struct dt_obs *o, void *priv)
 {
 	free(priv);
@@ -112,8 +135,11 @@ static void counters_close(struct dt_obs *o, void *priv)
 
 const struct dt_map_backend dt_map_counters = {
 	.name = "dmapfs-counters",
+	.scope = DT_OBS_SCOPE_MOUNT,
+	.removes = true,
 	.open = counters_open,
 	.snap = counters_snap,
 	.sees = counters_sees,
+	.live = counters_live,
 	.close = counters_close,
 };

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * dt_obs_kprobe.c - mapping backend "kprobe" for real virtio-fs guests:
+ * dt_obs_kprobe.c - mapping backend "kprobe" for real virtio-fs guests
+ * whose fuse has no fuse_dax tracepoints:
  *
  *   p:dmaptest_<pid>/setup fuse_setup_one_mapping writable=... upgrade=...
  *
- * in tracefs, counted by a hist trigger keyed on the process, writable
- * and upgrade (no trace buffer involved, exact); without hist triggers,
- * the event is enabled in a private tracing instance and its buffer is
- * parsed (lossy when it overran, and then said so). The event is removed
- * by close() on every path of the case; what a killed case leaves behind
- * is removed by the next open (a dmaptest_<pid> group whose pid is gone).
+ * enabled in a private tracefs instance and counted for the case's
+ * process tree (dt_tracefs.h: its threads, children and io workers
+ * included). A probe cannot see the inode, nor removals: it counts
+ * setups only. A compiler clone of the function (".constprop.0", as GCC
+ * makes of the known-bad 0001 client) is not probed: its arguments
+ * cannot be trusted. The probe is removed by close() on every path of
+ * the case; what a killed case leaves behind is removed by the next open
+ * (a dmaptest_<pid> group whose pid is gone).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -29,8 +32,7 @@
 #define KP_SYMBOL	"fuse_setup_one_mapping"
 #define KP_GROUP_PREFIX	"dmaptest_"
 #define KP_EVENT	"setup"
-#define KP_HIST		"hist:keys=common_pid.execname,writable,upgrade:size=4096"
-#define KP_BUF_KB	"16384"
+#define KP_BUF_KB	16384
 #define KP_TEXT_MAX	(64u << 20)
 
 static const char *const tracefs_dirs[] = {
@@ -42,176 +44,13 @@ struct kprobe_priv {
 	char tracefs[64];
 	char group[32];
 	bool defined;
-	bool hist;		/* counting by hist trigger */
-	bool instance;		/* counting in instances/<group> */
+	struct dt_tracefs tf;
+	struct dt_kacct acct;
 };
 
 static int write_str(const char *path, const char *s)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	ssize_t n;
-	int err;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	err = errno;
-	close(fd);
-	if (n != (ssize_t)strlen(s)) {
-		errno = n < 0 ? err : EIO;
-		return -1;
-	}
-	return 0;
-}
-
-static bool pid_is_ours(long pid, const char *comm, const pid_t *pids,
-			int npids)
-{
-	long owner = -1;
-	int i;
-
-	/* io_uring punts to worker threads named iou-wrk-<owner tid> */
-	if (comm && !strncmp(comm, "iou-wrk-", 8))
-		owner = strtol(comm + 8, NULL, 10);
-	for (i = 0; i < npids; i++)
-		if (pids[i] == pid || pids[i] == owner)
-			return true;
-	return false;
-}
-
-static long field(const char *line, const char *key, const char *end)
-{
-	const char *p = strstr(line, key);
-
-	if (!p || (end && p > end))
-		return -1;
-	p += strlen(key);
-	while (*p == ' ')
-		p++;
-	if (!isdigit((unsigned char)*p))
-		return -1;
-	return strtol(p, NULL, 10);
-}
-
-static void add_hit(struct dt_map_count *c, bool ours, long w, long u,
-		    uint64_t n)
-{
-	if (!ours)
-		c->foreign += n;
-	else if (!w)
-		c->setup_ro += n;
-	else if (u)
-		c->upgrades += n;
-	else
-		c->setup_rw += n;
-}
-
-/* "{ common_pid: od [  1234], writable: 0, upgrade: 0 } hitcount: 5" */
-static int parse_hist_line(const char *line, const char *eol,
-			   const pid_t *pids, int npids,
-			   struct dt_map_count *c)
-{
-	char comm[32] = "";
-	const char *p = strstr(line, "common_pid:"), *br;
-	long pid = -1, w, u, hits;
-	size_t k = 0;
-
-	if (!p || p > eol)
-		return -1;
-	p += strlen("common_pid:");
-	while (*p == ' ')
-		p++;
-	br = strchr(p, '[');
-	if (br && br < eol) {
-		while (p < br && k + 1 < sizeof(comm))
-			comm[k++] = *p++;
-		while (k && comm[k - 1] == ' ')
-			k--;
-		comm[k] = '\0';
-		pid = strtol(br + 1, NULL, 10);
-	} else {
-		pid = strtol(p, NULL, 10);
-	}
-	w = field(line, "writable:", eol);
-	u = field(line, "upgrade:", eol);
-	hits = field(line, "hitcount:", eol);
-	if (w < 0 || u < 0 || hits < 0)
-		return -1;
-	add_hit(c, pid_is_ours(pid, comm, pids, npids), w, u, hits);
-	return 0;
-}
-
-/* "  od-1234  [001] ..... 12.3: setup: (fuse_...) writable=0 upgrade=0" */
-static int parse_trace_line(const char *line, const char *eol,
-			    const pid_t *pids, int npids,
-			    struct dt_map_count *c)
-{
-	char task[64];
-	const char *p = line, *end, *dash;
-	long pid, w, u;
-	size_t k;
-
-	while (*p == ' ')
-		p++;
-	end = p;
-	while (end < eol && !(end[0] == ' ' && (end[1] == '[' ||
-						end[1] == '(' ||
-						end[1] == ' ')))
-		end++;
-	k = end - p < (long)sizeof(task) - 1 ? (size_t)(end - p) :
-	    sizeof(task) - 1;
-	memcpy(task, p, k);
-	task[k] = '\0';
-	dash = strrchr(task, '-');
-	if (!dash)
-		return -1;
-	pid = strtol(dash + 1, NULL, 10);
-	task[dash - task] = '\0';
-	w = field(line, "writable=", eol);
-	u = field(line, "upgrade=", eol);
-	if (w < 0 || u < 0)
-		return -1;
-	add_hit(c, pid_is_ours(pid, task, pids, npids), w, u, 1);
-	return 0;
-}
-
-int dt_kprobe_parse(const char *text, bool hist, const pid_t *pids,
-		    int npids, struct dt_map_count *c)
-{
-	const char *line = text;
-	bool header = false;
-
-	memset(c, 0, sizeof(*c));
-	while (line && *line) {
-		const char *eol = strchr(line, '\n');
-
-		if (!eol)
-			eol = line + strlen(line);
-		if (*line == '#') {
-			unsigned long long in, written;
-			const char *e = strstr(line, "entries-in-buffer/entries-written:");
-
-			header = true;
-			if (e && e < eol &&
-			    sscanf(e, "entries-in-buffer/entries-written: %llu/%llu",
-				   &in, &written) == 2 && in != written)
-				c->lossy = true;
-			if (hist && strstr(line, "Dropped:"))
-				c->lossy = field(line, "Dropped:", eol) > 0;
-		} else if (hist && *line == '{') {
-			parse_hist_line(line, eol, pids, npids, c);
-		} else if (hist && strstr(line, "Dropped:") &&
-			   strstr(line, "Dropped:") < eol) {
-			c->lossy = field(line, "Dropped:", eol) > 0;
-		} else if (!hist && strstr(line, "writable=") &&
-			   strstr(line, "writable=") < eol) {
-			parse_trace_line(line, eol, pids, npids, c);
-		}
-		line = *eol ? eol + 1 : NULL;
-	}
-	if (!hist && !header)
-		return -1;
-	return 0;
+	return dt_tracefs_write(path, s);
 }
 
 static void tpath(char *out, size_t len, const char *tracefs,
@@ -223,7 +62,10 @@ static void tpath(char *out, size_t len, const char *tracefs,
 	snprintf(out, len, "%s/%s", tracefs, rel);
 }
 
-/* Take a group down: triggers, enables, the instance, the probe. */
+/*
+ * Take a group down: triggers, enables, an instance of that name (what
+ * older versions left), the probe.
+ */
 static void remove_group(const char *tracefs, const char *group)
 {
 	char path[512], cmd[512], *text, *line, *nl;
@@ -380,40 +222,20 @@ static int define_probe(struct kprobe_priv *p, char *why, size_t len)
 	return -1;
 }
 
-static int start_counting(struct kprobe_priv *p, char *why, size_t len)
+static void kp_line(const char *line, void *arg)
 {
-	char path[512], rel[256];
-	int err;
+	struct kprobe_priv *p = arg;
 
-	tpath(path, sizeof(path), p->tracefs, "events/%s/%s/trigger",
-	      p->group, KP_EVENT);
-	if (!write_str(path, KP_HIST)) {
-		p->hist = true;
-		return 0;
-	}
-	err = errno;
-	/* no hist triggers: a private instance and its trace buffer */
-	tpath(path, sizeof(path), p->tracefs, "instances/%s%s", p->group, "");
-	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-		snprintf(why, len, "kprobe: no hist trigger (%s) and no tracing instance (%s)",
-			 strerror(err), strerror(errno));
-		return -1;
-	}
-	p->instance = true;
-	tpath(path, sizeof(path), p->tracefs, "instances/%s/buffer_size_kb%s",
-	      p->group, "");
-	write_str(path, KP_BUF_KB);
-	snprintf(rel, sizeof(rel), "instances/%s/events/%%s/%%s/enable",
-		 p->group);
-	tpath(path, sizeof(path), p->tracefs, rel, p->group, KP_EVENT);
-	if (write_str(path, "1") < 0) {
-		snprintf(why, len, "kprobe: enabling the event failed: %s",
-			 strerror(errno));
-		return -1;
-	}
-	dt_info("kprobe observer: no hist trigger (%s), counting from a trace buffer",
-		strerror(err));
-	return 0;
+	dt_kacct_line(&p->acct, line, NULL, NULL, 0);
+}
+
+static void kp_drain(struct dt_obs *o, struct kprobe_priv *p)
+{
+	int i;
+
+	for (i = 0; i < o->npids; i++)
+		dt_ptree_add(&p->acct.tree, o->pids[i]);
+	dt_tracefs_drain(&p->tf, kp_line, p);
 }
 
 static void kprobe_close(struct dt_obs *o, void *priv)
@@ -422,21 +244,27 @@ static void kprobe_close(struct dt_obs *o, void *priv)
 
 	if (!p)
 		return;
+	dt_tracefs_close(&p->tf);
 	if (p->defined)
 		remove_group(p->tracefs, p->group);
+	dt_kacct_free(&p->acct);
 	free(p);
 }
 
 static int kprobe_open(struct dt_obs *o, void **priv, char *why, size_t len)
 {
 	struct kprobe_priv *p = calloc(1, sizeof(*p));
+	char err[200];
 
 	if (!p) {
 		snprintf(why, len, "kprobe: out of memory");
 		return -1;
 	}
+	p->tf.pipe_fd = -1;
 	if (find_tracefs(p, why, len) < 0)
 		goto fail;
+	/* instances first: a probe enabled in one cannot be removed */
+	dt_tracefs_reap(p->tracefs);
 	reap_stale(p->tracefs);
 	switch (symbol_exists(KP_SYMBOL)) {
 	case 1:
@@ -454,8 +282,14 @@ static int kprobe_open(struct dt_obs *o, void **priv, char *why, size_t len)
 		 (int)getpid());
 	if (define_probe(p, why, len) < 0)
 		goto fail;
-	if (start_counting(p, why, len) < 0)
+	if (dt_tracefs_open(&p->tf, p->tracefs, KP_BUF_KB, err,
+			    sizeof(err)) < 0 ||
+	    dt_tracefs_enable(&p->tf, p->group, KP_EVENT, err,
+			      sizeof(err)) < 0) {
+		snprintf(why, len, "kprobe: %s", err);
 		goto fail;
+	}
+	dt_ptree_add(&p->acct.tree, o->root_pid);
 	*priv = p;
 	return 0;
 fail:
@@ -466,47 +300,32 @@ fail:
 static int kprobe_snap(struct dt_obs *o, void *priv, struct dt_map_count *c)
 {
 	struct kprobe_priv *p = priv;
-	char path[512], rel[256];
-	pid_t pids[DT_OBS_MAX_PIDS + 1];
-	char *text;
-	int n, ret;
 
-	pids[0] = getpid();
-	for (n = 0; n < o->npids; n++)
-		pids[n + 1] = o->pids[n];
-	if (p->hist) {
-		tpath(path, sizeof(path), p->tracefs, "events/%s/%s/hist",
-		      p->group, KP_EVENT);
-	} else {
-		snprintf(rel, sizeof(rel), "instances/%s/trace%%s%%s",
-			 p->group);
-		tpath(path, sizeof(path), p->tracefs, rel, "", "");
-	}
-	text = dt_read_whole(path, KP_TEXT_MAX, NULL);
-	if (!text)
-		return -1;
-	ret = dt_kprobe_parse(text, p->hist, pids, o->npids + 1, c);
-	free(text);
-	return ret;
+	kp_drain(o, p);
+	*c = p->acct.c;
+	c->lossy = dt_tracefs_overran(&p->tf);
+	return 0;
+}
+
+static void kprobe_poll(struct dt_obs *o, void *priv)
+{
+	kp_drain(o, priv);
 }
 
 static int kprobe_sees(struct dt_obs *o, void *priv, int fd, char *why,
 		       size_t len)
 {
-	int dax = dt_is_dax(fd);
-
-	if (dax == 1)
-		return 0;
-	snprintf(why, len, "kprobe: the file is not DAX-mapped (%s), so the kernel sets up no mappings for it",
-		 dax == 0 ? "statx: no STATX_ATTR_DAX" :
-			    "statx cannot tell");
-	return -1;
+	return dt_obs_kernel_sees("kprobe", fd, why, len);
 }
 
 const struct dt_map_backend dt_map_kprobe = {
 	.name = "kprobe",
+	.scope = DT_OBS_SCOPE_CASE,
+	.removes = false,
+	.kernel = true,
 	.open = kprobe_open,
 	.snap = kprobe_snap,
 	.sees = kprobe_sees,
+	.poll = kprobe_poll,
 	.close = kprobe_close,
 };

@@ -58,51 +58,8 @@ static inline uint64_t rnd(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-void dt_own_stop(struct dt_own *o)
-{
-	__atomic_store_n(&o->stop, 1, __ATOMIC_SEQ_CST);
-}
-
-bool dt_own_stopped(const struct dt_own *o)
-{
-	return __atomic_load_n(&o->stop, __ATOMIC_RELAXED) ||
-	       dt_now() >= o->deadline;
-}
-
-bool dt_own_pause(struct dt_own *o, int n)
-{
-	__atomic_store_n(&o->pause, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&o->parked, __ATOMIC_SEQ_CST) < n) {
-		if (dt_own_stopped(o))
-			return false;
-		usleep(200);
-	}
-	return true;
-}
-
-void dt_own_resume(struct dt_own *o)
-{
-	__atomic_store_n(&o->pause, 0, __ATOMIC_SEQ_CST);
-}
-
-static void park(struct dt_own *o)
-{
-	__atomic_add_fetch(&o->parked, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&o->pause, __ATOMIC_SEQ_CST) &&
-	       !dt_own_stopped(o))
-		usleep(200);
-	__atomic_sub_fetch(&o->parked, 1, __ATOMIC_SEQ_CST);
-}
-
-void dt_own_note(struct dt_own *o, const struct dt_own_anom *a)
-{
-	if (__atomic_fetch_add(&o->nanom, 1, __ATOMIC_SEQ_CST) == 0)
-		o->first = *a;
-	dt_own_stop(o);
-}
-
 void dt_own_describe(const struct dt_own *o, const void *blk, uint64_t off,
-		     uint64_t want, struct dt_own_anom *a)
+		     uint64_t want, struct dt_anom *a)
 {
 	struct dt_blk_info bi;
 	char d[160];
@@ -150,7 +107,7 @@ static void note_ioerr(struct dt_own_worker *w, const char *op,
 		       enum dt_io_method m, uint64_t off, size_t len,
 		       ssize_t r, const struct dt_rwio *io)
 {
-	struct dt_own_anom a = { .kind = DT_OWN_IOERR, .off = off };
+	struct dt_anom a = { .kind = DT_OWN_IOERR, .off = off };
 
 	snprintf(a.who, sizeof(a.who), "%s via %s", w->name,
 		 dt_io_method_name(m));
@@ -169,7 +126,7 @@ static void note_ioerr(struct dt_own_worker *w, const char *op,
 		snprintf(a.what, sizeof(a.what), "short %s at 0x%" PRIx64
 			 ": %zd of %zu bytes", op, off, r, len);
 	}
-	dt_own_note(w->own, &a);
+	dt_pool_note(&w->own->ctl, &a);
 }
 
 /*
@@ -243,7 +200,7 @@ static void write_one(struct dt_own_worker *w, struct dt_rwio *io, char *buf,
 	if (dt_blk_check(rbuf, off, o->seed, &bi) != DT_BLK_OK ||
 	    bi.gen != gen) {
 		bool rechecked = m2 == DT_IO_MMAP && !w->mmap_coherent;
-		struct dt_own_anom a;
+		struct dt_anom a;
 
 		if (rechecked &&
 		    pread_agrees(w, io, rbuf, off, b, k->seq, gen))
@@ -254,7 +211,7 @@ static void write_one(struct dt_own_worker *w, struct dt_rwio *io, char *buf,
 			 w->name, dt_io_method_name(m2),
 			 rechecked ? " (and pread)" : "",
 			 dt_io_method_name(m));
-		dt_own_note(o, &a);
+		dt_pool_note(&o->ctl, &a);
 	}
 }
 
@@ -295,7 +252,7 @@ static void read_some(struct dt_own_worker *w, struct dt_rwio *io,
 		char *blk = rbuf + (size_t)i * BLK;
 		bool rechecked = false;
 		struct dt_blk_info bi;
-		struct dt_own_anom a;
+		struct dt_anom a;
 
 		if ((s1[i] & 1) || s1[i] != s2) {
 			__atomic_add_fetch(&o->raced, 1, __ATOMIC_RELAXED);
@@ -315,7 +272,7 @@ static void read_some(struct dt_own_worker *w, struct dt_rwio *io,
 		snprintf(a.who, sizeof(a.who), "%s via %s (%u-block read)%s",
 			 w->name, dt_io_method_name(m), span,
 			 rechecked ? ", pread agreeing" : "");
-		dt_own_note(o, &a);
+		dt_pool_note(&o->ctl, &a);
 		return;
 	}
 }
@@ -338,9 +295,9 @@ void dt_own_work(struct dt_own_worker *w)
 	dt_rwio_open(&io, w->fd, o->base, len, w->methods, w->writer);
 	snprintf(w->why, sizeof(w->why), "%s", io.why);
 	w->ret = 0;
-	while (!dt_own_stopped(o)) {
-		if (__atomic_load_n(&o->pause, __ATOMIC_RELAXED)) {
-			park(o);
+	while (!dt_pool_stopped(&o->ctl)) {
+		if (__atomic_load_n(&o->ctl.pause, __ATOMIC_RELAXED)) {
+			dt_pool_park(&o->ctl);
 			continue;
 		}
 		if (w->writer)
@@ -394,7 +351,7 @@ int dt_own_write_all(struct dt_own *o, int fd, uint32_t gen)
 	return ret;
 }
 
-int dt_own_verify(struct dt_own *o, int fd, struct dt_own_anom *first)
+int dt_own_verify(struct dt_own *o, int fd, struct dt_anom *first)
 {
 	uint32_t per = VERIFY_CHUNK / BLK, b, i;
 	int nbad = 0;

@@ -18,7 +18,9 @@
  * last recorded generation.
  *
  * The state lives in a MAP_SHARED anonymous mapping, so workers may be
- * threads of the case process or forked processes alike.
+ * threads of the case process or forked processes alike; it holds the
+ * control block of their pool (lib/dt_pool.h: stop, deadline, pause,
+ * the first anomaly).
  */
 #ifndef DT_OWNED_H
 #define DT_OWNED_H
@@ -27,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dt_pool.h"
 #include "dt_rwio.h"
 
 enum dt_own_kind {
@@ -36,31 +39,21 @@ enum dt_own_kind {
 	DT_OWN_IOERR,		/* an I/O error or a short transfer */
 };
 
-struct dt_own_anom {
-	int kind;
-	uint64_t off;		/* file offset of the block */
-	uint64_t want;		/* generation recorded as written */
-	uint64_t got;		/* generation read (0: zeros) */
-	int err;		/* IOERR: errno (DT_IO_ESIGBUS...) */
-	char who[160];		/* "reader 2 (process) via mmap" */
-	char what[224];		/* the block or the error, in words */
-};
-
 struct dt_own_blk {
 	uint32_t seq;		/* odd while the owner writes the block */
 	uint32_t gen;		/* last generation written completely */
 };
 
 struct dt_own {
+	/*
+	 * stop, deadline, pause and the first anomaly (kind: enum
+	 * dt_own_kind): the workers' pool runs on it (dt_pool_init_ctl())
+	 */
+	struct dt_pool_ctl ctl;
 	uint64_t base;		/* file offset of block 0 */
 	uint32_t nblks;
 	uint32_t nwriters;
 	uint64_t seed;
-	double deadline;	/* CLOCK_MONOTONIC */
-	int stop;
-
-	uint32_t nanom;		/* anomalies seen (the first is kept) */
-	struct dt_own_anom first;
 
 	uint64_t writes[DT_IO_NR];
 	uint64_t reads[DT_IO_NR];	/* requests, by method */
@@ -71,10 +64,6 @@ struct dt_own {
 	uint64_t mmap_stale;	/* mapping behind, pread right */
 	uint64_t msyncs;	/* mapping stores flushed by msync() */
 	uint64_t ranges_synced;	/* ... by sync_file_range() */
-
-	/* dt_own_pause(): workers park between two operations */
-	int pause;
-	int parked;
 
 	struct dt_own_blk blk[];
 };
@@ -111,21 +100,16 @@ void dt_own_destroy(struct dt_own *o);
  */
 int dt_own_write_all(struct dt_own *o, int fd, uint32_t gen);
 
-/* Run one worker until dt_own_stop() or the deadline. */
-void dt_own_work(struct dt_own_worker *w);
-void dt_own_stop(struct dt_own *o);
-bool dt_own_stopped(const struct dt_own *o);
-
 /*
- * Park every worker between two operations (n of them): returns once all
- * n are parked, or false when the workers stopped meanwhile. Blocks for
- * as long as a worker is stuck in an operation: the watchdog sees that.
+ * Run one worker until the pool on o->ctl stops (dt_pool_stop(), its
+ * deadline, or an anomaly: dt_pool_note()); it parks between two
+ * operations when the pool is paused.
  */
-bool dt_own_pause(struct dt_own *o, int n);
-void dt_own_resume(struct dt_own *o);
-
-/* Record an anomaly (the first one is kept whole) and stop everybody. */
-void dt_own_note(struct dt_own *o, const struct dt_own_anom *a);
+void dt_own_work(struct dt_own_worker *w);
+static inline void dt_own_work_fn(void *w)
+{
+	dt_own_work(w);
+}
 
 /*
  * Read every block with pread and compare it with its recorded
@@ -133,10 +117,10 @@ void dt_own_note(struct dt_own *o, const struct dt_own_anom *a);
  * (DT_OWN_STALE when only the generation is behind). -1 on a read error
  * (first->kind DT_OWN_IOERR).
  */
-int dt_own_verify(struct dt_own *o, int fd, struct dt_own_anom *first);
+int dt_own_verify(struct dt_own *o, int fd, struct dt_anom *first);
 
 /* Describe a block that is not the generation wanted. */
 void dt_own_describe(const struct dt_own *o, const void *blk, uint64_t off,
-		     uint64_t want, struct dt_own_anom *a);
+		     uint64_t want, struct dt_anom *a);
 
 #endif

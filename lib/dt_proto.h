@@ -8,6 +8,8 @@
  * a shared anonymous page so that a heartbeat costs no system call.
  *
  * Lines:  "R <verdict> <reason>"   result
+ *         "C <state> <id> <detail>" report on claim <id>: HELD, FAILED
+ *                                  or UNMEASURED
  *         "M <key> <value>"        metric
  *         "I <text>"               info line
  *         "F <path>"               file to remove after the case

@@ -31,11 +31,35 @@ static const char *const verdict_names[DT_NR_VERDICTS] = {
 	[DT_HANG] = "HANG",
 };
 
+static const char *const claim_state_names[DT_NR_CLAIM_STATES] = {
+	[DT_CLAIM_NONE] = "NOT-REPORTED",
+	[DT_CLAIM_HELD] = "HELD",
+	[DT_CLAIM_UNMEASURED] = "UNMEASURED",
+	[DT_CLAIM_FAILED] = "FAILED",
+};
+
 const char *dt_verdict_name(enum dt_verdict v)
 {
 	if ((unsigned int)v >= DT_NR_VERDICTS)
 		return "?";
 	return verdict_names[v];
+}
+
+const char *dt_claim_state_name(enum dt_claim_state st)
+{
+	if ((unsigned int)st >= DT_NR_CLAIM_STATES)
+		return "?";
+	return claim_state_names[st];
+}
+
+int dt_claim_state_from_name(const char *name)
+{
+	int st;
+
+	for (st = 0; st < DT_NR_CLAIM_STATES; st++)
+		if (!strcmp(name, claim_state_names[st]))
+			return st;
+	return -1;
 }
 
 static double now_mono(void)
@@ -92,6 +116,54 @@ void dt_res(enum dt_verdict v, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	send_line('R', dt_verdict_name(v), fmt, ap);
+	va_end(ap);
+}
+
+void dt_claim_vreport(enum dt_claim_state st, const char *id,
+		      const char *fmt, va_list ap)
+{
+	char head[128];
+
+	/* "C HELD ro-only detail": the id has no blank, the runner checks it */
+	snprintf(head, sizeof(head), "%s %s", dt_claim_state_name(st),
+		 id && *id ? id : "?");
+	send_line('C', head, fmt, ap);
+}
+
+void dt_claim_report(enum dt_claim_state st, const char *id,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dt_claim_vreport(st, id, fmt, ap);
+	va_end(ap);
+}
+
+void dt_claim_held(const char *id, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dt_claim_vreport(DT_CLAIM_HELD, id, fmt, ap);
+	va_end(ap);
+}
+
+void dt_claim_failed(const char *id, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dt_claim_vreport(DT_CLAIM_FAILED, id, fmt, ap);
+	va_end(ap);
+}
+
+void dt_claim_unmeasured(const char *id, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dt_claim_vreport(DT_CLAIM_UNMEASURED, id, fmt, ap);
 	va_end(ap);
 }
 

@@ -101,9 +101,7 @@ int dt_window_probe(const struct dt_ctx *ctx, struct dt_window *w)
 
 	memset(w, 0, sizeof(*w));
 	if (p) {
-		bytes = dt_param_size("window", 0);
-		if (bytes < DT_RANGE_SIZE)
-			dt_brk("parameter window: at least 2M (one range)");
+		bytes = dt_param_size("window");
 		return set(w, bytes, 1, "parameter window");
 	}
 	if ((ctx->features & DT_FEAT_COUNTERS) &&

@@ -190,7 +190,7 @@ static void probe_kprobe(struct env_info *e)
 		"/sys/kernel/tracing", "/sys/kernel/debug/tracing", NULL,
 	};
 	char path[128], line[512];
-	bool found = false;
+	bool found = false, clone = false;
 	FILE *f;
 	int i;
 
@@ -205,19 +205,55 @@ static void probe_kprobe(struct env_info *e)
 		return;
 	}
 	f = fopen("/proc/kallsyms", "re");
-	while (f && fgets(line, sizeof(line), f))
-		if (strstr(line, " fuse_setup_one_mapping")) {
-			found = true;
-			break;
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, " fuse_setup_one_mapping");
+
+		if (!p)
+			continue;
+		p += strlen(" fuse_setup_one_mapping");
+		if (*p == '.') {
+			clone = true;	/* .constprop.0, .isra.0 */
+			continue;
 		}
+		found = true;
+		break;
+	}
 	if (f)
 		fclose(f);
 	if (!found) {
-		snprintf(e->obs_kprobe_why, sizeof(e->obs_kprobe_why),
+		snprintf(e->obs_kprobe_why, sizeof(e->obs_kprobe_why), "%s",
+			 clone ? "only a compiler clone of fuse_setup_one_mapping in /proc/kallsyms: its arguments cannot be trusted" :
 			 "fuse_setup_one_mapping not in /proc/kallsyms (no FUSE DAX code loaded)");
 		return;
 	}
 	e->obs_kprobe = true;
+}
+
+/* the fuse_dax tracepoints of patches/linux-6.1/0002 */
+static void probe_tracepoint(struct env_info *e)
+{
+	static const char *const roots[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing", NULL,
+	};
+	char path[160];
+	int i;
+
+	for (i = 0; roots[i]; i++) {
+		snprintf(path, sizeof(path), "%s/instances", roots[i]);
+		if (access(path, W_OK))
+			continue;
+		snprintf(path, sizeof(path),
+			 "%s/events/fuse_dax/fuse_dax_setup_mapping", roots[i]);
+		if (!access(path, F_OK)) {
+			e->obs_tracepoint = true;
+			return;
+		}
+		snprintf(e->obs_tracepoint_why, sizeof(e->obs_tracepoint_why),
+			 "no fuse_dax events (fuse without patch 0002, or not loaded)");
+		return;
+	}
+	snprintf(e->obs_tracepoint_why, sizeof(e->obs_tracepoint_why),
+		 "no writable tracefs instances (tracefs not mounted, or not root)");
 }
 
 void env_probe(struct env_info *e, const char *path)
@@ -237,6 +273,7 @@ void env_probe(struct env_info *e, const char *path)
 	snprintf(e->dax_mode, sizeof(e->dax_mode), "none");
 	probe_window(e);
 	probe_kprobe(e);
+	probe_tracepoint(e);
 	if (!path)
 		return;
 
@@ -301,6 +338,9 @@ void env_print_table(const struct env_info *e)
 	printf("%-22s %s%s%s\n", "DAX window",
 	       e->window_bytes ? win : "none found",
 	       e->window_bytes ? " at " : "", e->window_where);
+	printf("%-22s %s%s%s\n", "observer: tracepoint",
+	       yesno(e->obs_tracepoint), e->obs_tracepoint ? "" : " - ",
+	       e->obs_tracepoint_why);
 	printf("%-22s %s%s%s\n", "observer: kprobe", yesno(e->obs_kprobe),
 	       e->obs_kprobe ? "" : " - ", e->obs_kprobe_why);
 	if (!e->path[0])
@@ -339,6 +379,10 @@ char *env_json(const struct env_info *e)
 	json_object_object_add(o, "where", json_object_new_string(e->window_where));
 	json_object_object_add(j, "dax_window", o);
 	o = json_object_new_object();
+	json_object_object_add(o, "tracepoint",
+			       json_object_new_boolean(e->obs_tracepoint));
+	json_object_object_add(o, "tracepoint_why",
+			       json_object_new_string(e->obs_tracepoint_why));
 	json_object_object_add(o, "kprobe", json_object_new_boolean(e->obs_kprobe));
 	json_object_object_add(o, "kprobe_why",
 			       json_object_new_string(e->obs_kprobe_why));

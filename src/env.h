@@ -39,6 +39,8 @@ struct env_info {
 	bool obs_counters;		/* dmapfs control file */
 	bool obs_kprobe;
 	char obs_kprobe_why[128];	/* why not, when not */
+	bool obs_tracepoint;		/* fuse_dax events (patch 0002) */
+	char obs_tracepoint_why[128];
 };
 
 /* Probe the machine and, when path is not NULL, the mount holding it. */

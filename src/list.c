@@ -18,6 +18,55 @@ static json_object *str_array(const char *const *v)
 	return a;
 }
 
+static json_object *claims_json(const struct dt_claim *c)
+{
+	json_object *a = json_object_new_array();
+
+	for (; c && c->id; c++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "id", json_object_new_string(c->id));
+		json_object_object_add(o, "text", json_object_new_string(
+				       c->text ? c->text : c->id));
+		json_object_object_add(o, "optional",
+				       json_object_new_boolean(c->optional));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *jstr_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *params_json(const struct dt_param_decl *d)
+{
+	json_object *a = json_object_new_array();
+
+	for (; d && d->name; d++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(d->name));
+		json_object_object_add(o, "type", json_object_new_string(
+				       dt_param_type_name(d->type)));
+		json_object_object_add(o, "default", jstr_or_null(d->def));
+		json_object_object_add(o, "default_quick",
+				       jstr_or_null(d->def_quick ? d->def_quick :
+						    d->def));
+		json_object_object_add(o, "help", jstr_or_null(d->help));
+		if (d->choices)
+			json_object_object_add(o, "choices",
+					       str_array(d->choices));
+		if (d->min)
+			json_object_object_add(o, "min", jstr_or_null(d->min));
+		if (d->max)
+			json_object_object_add(o, "max", jstr_or_null(d->max));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *case_decl_json(const struct dt_case *tc)
 {
 	json_object *o = json_object_new_object(), *req, *a, *ja;
@@ -68,10 +117,25 @@ static json_object *case_decl_json(const struct dt_case *tc)
 				json_object_array_add(ja,
 					json_object_new_string(feature_name(bit)));
 		json_object_object_add(jv, "features", ja);
+		json_object_object_add(jv, "claims", claims_json(v->claims));
+		json_object_object_add(jv, "params", params_json(v->params));
 		json_object_array_add(a, jv);
 	}
 	json_object_object_add(o, "variants", a);
+	json_object_object_add(o, "claims", claims_json(tc->claims));
+	json_object_object_add(o, "params", params_json(tc->params));
 	return o;
+}
+
+/* "-p size=100G (quick 256M; size; size of the sparse file)" */
+static void print_param(const char *indent, const struct dt_param_decl *d)
+{
+	printf("%-22s   %s-p %s=%s (", "", indent, d->name,
+	       d->def ? d->def : "...");
+	if (d->def_quick)
+		printf("quick %s; ", d->def_quick);
+	printf("%s%s%s)\n", dt_param_type_name(d->type), d->help ? "; " : "",
+	       d->help ? d->help : "");
 }
 
 int list_command(struct dt_opts *o)
@@ -110,12 +174,25 @@ int list_command(struct dt_opts *o)
 		if (plan.items[i].excluded)
 			printf("  [%s]", plan.items[i].excluded);
 		printf("\n");
+		for (const struct dt_claim *c = tc->claims; c && c->id; c++)
+			printf("%-22s   claim %s: %s%s\n", "", c->id, c->text,
+			       c->optional ? " (optional)" : "");
+		for (const struct dt_param_decl *d = tc->params; d && d->name;
+		     d++)
+			print_param("", d);
 		for (const struct dt_variant *v = tc->variants; v && v->name; v++) {
 			printf("%-22s   /%s: %s", "", v->name,
 			       v->desc ? v->desc : "");
 			for (g = v->groups; g && *g; g++)
 				printf(" [+%s]", *g);
 			printf("\n");
+			for (const struct dt_claim *c = v->claims; c && c->id;
+			     c++)
+				printf("%-22s     claim %s: %s%s\n", "", c->id,
+				       c->text, c->optional ? " (optional)" : "");
+			for (const struct dt_param_decl *d = v->params;
+			     d && d->name; d++)
+				print_param("  ", d);
 		}
 	}
 	if (arr) {

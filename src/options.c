@@ -7,6 +7,7 @@
 
 #include "conffile.h"
 #include "dt_dmapctl.h"
+#include "dt_observe.h"
 #include "dt_proto.h"
 #include "options.h"
 #include "util.h"
@@ -236,6 +237,39 @@ static int set_mount(struct dt_opts *o, const char *v, char *err,
 	return set_str(&o->dir, v);
 }
 
+/* auto, none, or known names separated by commas */
+static int set_observer(struct dt_opts *o, const char *v, char *err,
+			size_t errsz)
+{
+	const char *p = v, *comma;
+	size_t len;
+	int i;
+
+	if (!strcmp(v, "auto") || !strcmp(v, "none"))
+		return set_str(&o->observer, v);
+	for (;; p = comma + 1) {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		for (i = 0; dt_obs_backend_name(i); i++)
+			if (strlen(dt_obs_backend_name(i)) == len &&
+			    !strncmp(dt_obs_backend_name(i), p, len))
+				break;
+		if (!dt_obs_backend_name(i)) {
+			snprintf(err, errsz, "observer: '%.*s' is not auto, none or one of",
+				 (int)len, p);
+			for (i = 0; dt_obs_backend_name(i); i++) {
+				len = strlen(err);
+				snprintf(err + len, errsz - len, "%s %s",
+					 i ? "," : "", dt_obs_backend_name(i));
+			}
+			return -1;
+		}
+		if (!comma)
+			break;
+	}
+	return set_str(&o->observer, v);
+}
+
 static int set_slots(struct dt_opts *o, const char *v, char *err,
 		     size_t errsz)
 {
@@ -337,6 +371,11 @@ static const struct opt_def opt_defs[] = {
 	{ "allow-fill", 0, NULL, NULL, "yes", BOOL(allow_fill),
 	  .help = "let cases fill the target's host file system (needed on real mounts)" },
 	{ NULL, 0, "allow-fill", "yes|no", NULL, BOOL(allow_fill) },
+	{ "observer", 0, "observer", "WHICH", NULL, FUNC(set_observer),
+	  .help = "mapping observers: auto (default: every one available, the first judged), none, or NAME[,NAME] of dmapfs-counters, tracepoint, kprobe" },
+	{ "baseline", 0, NULL, NULL, "yes", BOOL(baseline),
+	  .help = "run the dax group on a mount without DAX on purpose (a comparison): never PASS, every reason says so" },
+	{ NULL, 0, "baseline", "yes|no", NULL, BOOL(baseline) },
 	{ "quick", 0, NULL, NULL, "yes", BOOL(quick),
 	  .help = "small sizes and short budgets (implied by selecting the quick group)" },
 	{ NULL, 0, "quick", "yes|no", NULL, BOOL(quick) },
@@ -404,6 +443,7 @@ void opts_init(struct dt_opts *o)
 	o->host_fault = xstrdup("hang");
 	o->slots = 128;
 	o->host_size = 1ULL << 30;
+	o->observer = xstrdup("auto");
 }
 
 void opts_free(struct dt_opts *o)
@@ -426,6 +466,7 @@ void opts_free(struct dt_opts *o)
 	free(o->host_reserve);
 	free(o->host_fault);
 	free(o->dmapfs);
+	free(o->observer);
 	free(o->resume);
 	free(o->resume_reason);
 	free(o->config_file);
@@ -635,7 +676,7 @@ void opts_usage(FILE *out)
 "Settings may also come from a config file of 'key = value' lines, keys\n"
 "being the long option names (results-dir, exclude, timeout-mul,\n"
 "runtime-mul, iterations, seed, target, dir, grace, on-unkillable, kmsg,\n"
-"allow-fill, progress, quick, mount, client, host-reserve, host-fault,\n"
+"allow-fill, baseline, observer, progress, quick, mount, client, host-reserve, host-fault,\n"
 "inject, slots, host-size, dmapfs, verbose, param, label). The command line wins over the file, the file over the\n"
 "defaults. 'param' may be given several times.\n"
 "\n"

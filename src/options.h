@@ -50,6 +50,8 @@ struct dt_opts {
 	bool kmsg;			/* scan and mark the kernel log */
 	bool allow_fill;		/* cases may fill the target's host fs */
 	bool quick;			/* small sizes, as for the quick group */
+	bool baseline;			/* run DAX cases without DAX, on purpose */
+	char *observer;			/* auto, none, or mapping observers */
 	char **labels;			/* "key=value" for run.json */
 	int nr_labels;
 	char *resume;			/* run folder to continue */

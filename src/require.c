@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "require.h"
+#include "select.h"
 
 const char *feature_name(unsigned int bit)
 {
@@ -92,10 +93,23 @@ static void add(struct sbuf *out, int *n, const char *fmt, ...)
 	va_end(ap);
 }
 
+unsigned int require_dax(const struct dt_case *tc, const struct dt_variant *v)
+{
+	if (case_in_group(tc, "dax") || (v && variant_in_group(tc, v, "dax")))
+		return DT_FEAT_DAX;
+	return (tc->needs_features | (v ? v->needs_features : 0)) &
+	       DT_FEAT_DAX;
+}
+
 int require_check(const struct dt_case *tc, const struct dt_variant *v,
 		  const struct req_env *env, struct sbuf *out)
 {
 	unsigned int needs = tc->needs_features | (v ? v->needs_features : 0);
+
+	/* a DAX case without DAX measures nothing of what it claims */
+	needs |= require_dax(tc, v);
+	if (env->baseline)
+		needs &= ~DT_FEAT_DAX;
 	const char *const *c;
 	unsigned int bit;
 	int n = 0;

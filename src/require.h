@@ -16,11 +16,13 @@ struct req_env {
 	uint64_t free_bytes;		/* on the target */
 	const char *target_name;
 	const char *no_dax_reason;	/* precise, when the target knows */
+	bool baseline;			/* --baseline: DAX cases run without */
 	const char *path;		/* $PATH */
 };
 
 /*
- * Append every unmet requirement to out, "; "-separated.
+ * Append every unmet requirement to out, "; "-separated. A case of the
+ * "dax" group (or a variant in it) needs DAX, unless env->baseline.
  * Returns how many are unmet.
  */
 int require_check(const struct dt_case *tc, const struct dt_variant *v,
@@ -29,5 +31,7 @@ int require_check(const struct dt_case *tc, const struct dt_variant *v,
 int kver_cmp(const char *release, const char *want);
 bool cmd_on_path(const char *cmd, const char *path);
 const char *feature_name(unsigned int bit);
+/* The DAX a case needs: DT_FEAT_DAX when it or its variant is in "dax". */
+unsigned int require_dax(const struct dt_case *tc, const struct dt_variant *v);
 
 #endif

@@ -114,6 +114,26 @@ void result_add_metric(struct case_result *r, const char *key,
 	r->nr_metrics++;
 }
 
+void result_add_claim(struct case_result *r, const char *id,
+		      const char *text, bool optional,
+		      enum dt_claim_state state, int held, int unmeasured,
+		      int failed, const char *detail)
+{
+	struct claim_result *c;
+
+	r->claims = xrealloc(r->claims, (r->nr_claims + 1) *
+			     sizeof(*r->claims));
+	c = &r->claims[r->nr_claims++];
+	c->id = xstrdup(id);
+	c->text = xstrdup(text ? text : id);
+	c->optional = optional;
+	c->state = state;
+	c->held = held;
+	c->unmeasured = unmeasured;
+	c->failed = failed;
+	c->detail = xstrdup(detail ? detail : "");
+}
+
 int results_case_path(struct run_info *run, struct case_result *r,
 		      const char *name, char *out, size_t size)
 {
@@ -159,6 +179,19 @@ char *results_case_text(const struct case_result *r)
 	put_kv(&sb, "excluded", r->excluded ? "1" : "0");
 	put_kv(&sb, "unkillable", r->unkillable ? "1" : "0");
 	put_kv(&sb, "target_died", r->target_died ? "1" : "0");
+	for (i = 0; i < r->nr_claims; i++) {
+		const struct claim_result *c = &r->claims[i];
+		char key[256], *v;
+
+		/* claim.ro-only=HELD: reads set up only read-only mappings */
+		snprintf(key, sizeof(key), "claim.%s", c->id);
+		v = xasprintf("%s%s: %s", dt_claim_state_name(c->state),
+			      c->optional ? " (optional)" : "", c->text);
+		put_kv(&sb, key, v);
+		free(v);
+		snprintf(key, sizeof(key), "claim.%s.detail", c->id);
+		put_kv(&sb, key, c->detail);
+	}
 	for (i = 0; i < r->nr_metrics; i++) {
 		char key[256];
 
@@ -218,7 +251,69 @@ static json_object *case_json(const struct case_result *r)
 		json_object_object_add(m, r->metrics[i].key,
 				       jstr(r->metrics[i].value));
 	json_object_object_add(o, "metrics", m);
+	m = json_object_new_array();
+	for (i = 0; i < r->nr_claims; i++) {
+		const struct claim_result *c = &r->claims[i];
+		json_object *jc = json_object_new_object();
+
+		json_object_object_add(jc, "id", jstr(c->id));
+		json_object_object_add(jc, "text", jstr(c->text));
+		json_object_object_add(jc, "optional",
+				       json_object_new_boolean(c->optional));
+		json_object_object_add(jc, "state",
+				       jstr(dt_claim_state_name(c->state)));
+		json_object_object_add(jc, "detail", jstr(c->detail));
+		json_object_object_add(jc, "held", json_object_new_int(c->held));
+		json_object_object_add(jc, "unmeasured",
+				       json_object_new_int(c->unmeasured));
+		json_object_object_add(jc, "failed",
+				       json_object_new_int(c->failed));
+		json_object_array_add(m, jc);
+	}
+	json_object_object_add(o, "claims", m);
 	return o;
+}
+
+static const char *jget_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int jget_int(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ?
+	       json_object_get_int(v) : 0;
+}
+
+void result_claims_from_json(struct case_result *r, json_object *jcase)
+{
+	json_object *a, *v;
+	size_t i;
+
+	if (!json_object_object_get_ex(jcase, "claims", &a) ||
+	    !json_object_is_type(a, json_type_array))
+		return;
+	for (i = 0; i < json_object_array_length(a); i++) {
+		json_object *jc = json_object_array_get_idx(a, i);
+		const char *id = jget_str(jc, "id");
+		const char *st = jget_str(jc, "state");
+		int state = st ? dt_claim_state_from_name(st) : -1;
+
+		if (!id || state < 0)
+			continue;
+		result_add_claim(r, id, jget_str(jc, "text"),
+				 json_object_object_get_ex(jc, "optional", &v) &&
+				 json_object_get_boolean(v), state,
+				 jget_int(jc, "held"), jget_int(jc, "unmeasured"),
+				 jget_int(jc, "failed"), jget_str(jc, "detail"));
+	}
 }
 
 static json_object *options_json(const struct dt_opts *o)
@@ -244,6 +339,9 @@ static json_object *options_json(const struct dt_opts *o)
 							    "continue"));
 	json_object_object_add(j, "kmsg", json_object_new_boolean(o->kmsg));
 	json_object_object_add(j, "quick", json_object_new_boolean(o->quick));
+	json_object_object_add(j, "baseline",
+			       json_object_new_boolean(o->baseline));
+	json_object_object_add(j, "observer", jstr(o->observer));
 	json_object_object_add(j, "allow_fill",
 			       json_object_new_boolean(o->allow_fill));
 	if (o->nr_params) {
@@ -413,8 +511,23 @@ char *results_junit(const struct run_info *run)
 		default:
 			break;
 		}
-		if (r->nr_metrics) {
+		if (r->nr_metrics || r->nr_claims) {
 			sb_puts(&sb, "      <properties>\n");
+			for (m = 0; m < r->nr_claims; m++) {
+				const struct claim_result *c = &r->claims[m];
+
+				sb_puts(&sb, "        <property name=\"claim.");
+				sb_put_xml(&sb, c->id);
+				sb_puts(&sb, "\" value=\"");
+				sb_put_xml(&sb, dt_claim_state_name(c->state));
+				sb_puts(&sb, c->optional ? " (optional): " : ": ");
+				sb_put_xml(&sb, c->text);
+				if (c->detail[0]) {
+					sb_puts(&sb, " -- ");
+					sb_put_xml(&sb, c->detail);
+				}
+				sb_puts(&sb, "\"/>\n");
+			}
 			for (m = 0; m < r->nr_metrics; m++) {
 				sb_puts(&sb, "        <property name=\"");
 				sb_put_xml(&sb, r->metrics[m].key);
@@ -428,6 +541,20 @@ char *results_junit(const struct run_info *run)
 		sb_put_xml(&sb, v);
 		sb_puts(&sb, ": ");
 		sb_put_xml(&sb, r->reason);
+		for (m = 0; m < r->nr_claims; m++) {
+			const struct claim_result *c = &r->claims[m];
+
+			sb_puts(&sb, "\nclaim ");
+			sb_put_xml(&sb, c->id);
+			sb_puts(&sb, " ");
+			sb_put_xml(&sb, dt_claim_state_name(c->state));
+			sb_puts(&sb, ": ");
+			sb_put_xml(&sb, c->text);
+			if (c->detail[0]) {
+				sb_puts(&sb, ": ");
+				sb_put_xml(&sb, c->detail);
+			}
+		}
 		sb_puts(&sb, "</system-out>\n    </testcase>\n");
 	}
 	sb_puts(&sb, "  </testsuite>\n</testsuites>\n");
@@ -441,10 +568,33 @@ static void put_tap_text(struct sbuf *sb, const char *s)
 		sb_putc(sb, *s == '\n' ? ' ' : *s == '#' ? '_' : *s);
 }
 
+/* a YAML single-quoted scalar on one line */
+static void put_yaml_str(struct sbuf *sb, const char *s)
+{
+	sb_putc(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_putc(sb, '\'');
+		sb_putc(sb, *s == '\n' ? ' ' : *s);
+	}
+	sb_putc(sb, '\'');
+}
+
+static bool claims_reported(const struct case_result *r)
+{
+	int i;
+
+	for (i = 0; i < r->nr_claims; i++)
+		if (r->claims[i].state != DT_CLAIM_NONE)
+			return true;
+	return false;
+}
+
 char *results_tap_line(const struct case_result *r, int n)
 {
 	struct sbuf sb;
 	bool ok = r->verdict == DT_PASS || r->verdict == DT_SKIP;
+	int i;
 
 	sb_init(&sb);
 	sb_printf(&sb, "%s %d - %s", ok ? "ok" : "not ok", n, r->id);
@@ -456,17 +606,26 @@ char *results_tap_line(const struct case_result *r, int n)
 		put_tap_text(&sb, r->reason);
 	}
 	sb_putc(&sb, '\n');
-	if (!ok) {
-		/* TAP 13 YAML diagnostics */
+	/* TAP 13 YAML diagnostics: failures, and skips of cases that ran */
+	if (!ok || (r->verdict == DT_SKIP && claims_reported(r))) {
 		sb_puts(&sb, "  ---\n");
 		sb_printf(&sb, "  verdict: %s\n", dt_verdict_name(r->verdict));
-		sb_puts(&sb, "  reason: '");
-		for (const char *p = r->reason; *p; p++) {
-			if (*p == '\'')
-				sb_putc(&sb, '\'');
-			sb_putc(&sb, *p == '\n' ? ' ' : *p);
+		sb_puts(&sb, "  reason: ");
+		put_yaml_str(&sb, r->reason);
+		sb_putc(&sb, '\n');
+		if (r->nr_claims)
+			sb_puts(&sb, "  claims:\n");
+		for (i = 0; i < r->nr_claims; i++) {
+			const struct claim_result *c = &r->claims[i];
+
+			sb_printf(&sb, "    - id: %s\n      state: %s\n",
+				  c->id, dt_claim_state_name(c->state));
+			sb_puts(&sb, "      text: ");
+			put_yaml_str(&sb, c->text);
+			sb_puts(&sb, "\n      detail: ");
+			put_yaml_str(&sb, c->detail);
+			sb_putc(&sb, '\n');
 		}
-		sb_puts(&sb, "'\n");
 		sb_printf(&sb, "  duration_s: %.3f\n", r->duration);
 		sb_printf(&sb, "  results: %s\n", r->dir_name);
 		sb_puts(&sb, "  ...\n");
@@ -545,6 +704,12 @@ void results_free(struct run_info *run)
 			free(r->metrics[m].value);
 		}
 		free(r->metrics);
+		for (m = 0; m < r->nr_claims; m++) {
+			free(r->claims[m].id);
+			free(r->claims[m].text);
+			free(r->claims[m].detail);
+		}
+		free(r->claims);
 		free(r->id);
 		free(r->dir_name);
 		free(r->reason);

@@ -21,6 +21,16 @@ struct metric {
 	char *value;
 };
 
+/* What one claim of a case came to. */
+struct claim_result {
+	char *id;
+	char *text;
+	bool optional;
+	enum dt_claim_state state;
+	int held, unmeasured, failed;	/* reports of each kind */
+	char *detail;		/* the first report of the deciding state */
+};
+
 struct case_result {
 	char *id;		/* case[/variant][#iteration] */
 	char *dir_name;		/* folder under the run folder */
@@ -36,6 +46,8 @@ struct case_result {
 	double duration;
 	struct metric *metrics;
 	int nr_metrics;
+	struct claim_result *claims;
+	int nr_claims;
 };
 
 struct run_info {
@@ -75,6 +87,10 @@ struct case_result *results_add_id(struct run_info *run,
 				   char *id);
 void result_add_metric(struct case_result *r, const char *key,
 		       const char *value);
+void result_add_claim(struct case_result *r, const char *id,
+		      const char *text, bool optional,
+		      enum dt_claim_state state, int held, int unmeasured,
+		      int failed, const char *detail);
 /* Path of a file inside the case's folder (created on first use). */
 int results_case_path(struct run_info *run, struct case_result *r,
 		      const char *name, char *out, size_t size);
@@ -84,6 +100,11 @@ int results_update(struct run_info *run);
 void results_count(const struct run_info *run, int counts[DT_NR_VERDICTS],
 		   int *excluded);
 void results_free(struct run_info *run);
+
+/* The "claims" of a case object of run.json back into r (resume). */
+struct json_object;
+void result_claims_from_json(struct case_result *r,
+			     struct json_object *jcase);
 
 /* Generators, also used by the unit tests. */
 char *results_run_json(const struct run_info *run);

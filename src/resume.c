@@ -99,6 +99,7 @@ static int load_case(struct run_info *run, json_object *jc, char *err,
 		json_object_object_foreach(m, key, val)
 			result_add_metric(r, key, json_object_get_string(val));
 	}
+	result_claims_from_json(r, jc);
 	run->nr_done++;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bounded.h"
+#include "params.h"
 #include "procs.h"
 #include "progress.h"
 #include "require.h"
@@ -139,6 +140,56 @@ static void save_case_text(struct runner *rn, struct case_result *r,
 			r->id);
 }
 
+/* The case's and the variant's claims, into the observation. */
+static int declare_claims(struct case_observation *obs,
+			  const struct dt_case *tc, const struct dt_variant *v)
+{
+	const struct dt_claim *c;
+
+	for (c = tc->claims; c && c->id; c++)
+		if (observation_declare_claim(obs, c->id, c->text,
+					      c->optional) < 0)
+			return -1;
+	for (c = v ? v->claims : NULL; c && c->id; c++)
+		if (observation_declare_claim(obs, c->id, c->text,
+					      c->optional) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * --baseline on a target without DAX: the case runs, but what it claims
+ * of DAX mappings is not measured, so it cannot PASS; every reason says
+ * so.
+ */
+static const struct dt_claim baseline_claim = {
+	"dax", "the workload ran on DAX mappings",
+};
+
+static bool baseline_without_dax(const struct runner *rn,
+				 const struct plan_item *it)
+{
+	return rn->o->baseline && !(rn->target.features & DT_FEAT_DAX) &&
+	       require_dax(it->tcase, it->variant);
+}
+
+static void save_claims(struct case_result *r,
+			const struct case_observation *obs)
+{
+	int i;
+
+	for (i = 0; i < obs->nr_claims; i++) {
+		const struct claim_obs *c = &obs->claims[i];
+		enum dt_claim_state st = claim_state(c);
+
+		result_add_claim(r, c->id, c->text, c->optional, st,
+				 c->nr[DT_CLAIM_HELD],
+				 c->nr[DT_CLAIM_UNMEASURED],
+				 c->nr[DT_CLAIM_FAILED],
+				 st == DT_CLAIM_NONE ? "" : c->detail[st]);
+	}
+}
+
 static void restart_target(struct runner *rn, const char *why)
 {
 	char err[512];
@@ -196,6 +247,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	env.free_bytes = free_bytes;
 	env.target_name = rn->target.ops->name;
 	env.no_dax_reason = rn->target.no_dax_reason;
+	env.baseline = o->baseline;
 	env.path = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin";
 	sb_init(&unmet);
 	if (require_check(tc, it->variant, &env, &unmet)) {
@@ -229,6 +281,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	ctx.timeout_mul = o->timeout_mul;
 	ctx.verbose = o->verbose;
 	ctx.params = (const char *const *)o->params;
+	ctx.observer = o->observer;
 	ctx.quick = o->quick;
 	for (i = 0; i < o->nr_selection; i++)
 		if (!strcmp(o->selection[i], "quick"))
@@ -268,11 +321,31 @@ static void run_one(struct runner *rn, const struct step *step)
 	wp.full_fd = full_fd;
 
 	watch_out_init(&out);
-	if (full_fd < 0 || watch_case(&wp, r, &out) < 0) {
+	i = declare_claims(&out.obs, tc, it->variant);
+	/* after the case's own: their reasons come first */
+	if (!i && baseline_without_dax(rn, it) &&
+	    !observation_declare_claim(&out.obs, baseline_claim.id,
+				       baseline_claim.text, false))
+		observation_add_claim(&out.obs, DT_CLAIM_UNMEASURED,
+				      baseline_claim.id,
+				      "--baseline on a target without DAX");
+	if (i < 0) {
+		set_reason(r, DT_ERROR, "the case declares more than 16 claims, or one twice: a bug of the case");
+	} else if (full_fd < 0 || watch_case(&wp, r, &out) < 0) {
 		set_reason(r, DT_ERROR, "could not start the case process");
 	} else {
 		decide_verdict(&out.obs, &cv);
+		save_claims(r, &out.obs);
 		set_reason(r, cv.verdict, cv.reason);
+		if (baseline_without_dax(rn, it)) {
+			char *why = xasprintf("baseline, no DAX (%s): %s",
+					      rn->target.no_dax_reason[0] ?
+					      rn->target.no_dax_reason :
+					      "the target has none", cv.reason);
+
+			set_reason(r, cv.verdict, why);
+			free(why);
+		}
 		r->unkillable = out.obs.unkillable;
 		r->target_died = out.obs.target_died;
 		if (out.dmesg.len)
@@ -458,6 +531,11 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 		       o->resume ? 2 : o->nr_selection, o->exclude_file, err,
 		       sizeof(err)) < 0) {
 		fprintf(stderr, "dmaptest: %s\n", err);
+		return 2;
+	}
+	if (params_check(&rn.plan, dt_cases, o->params, err, sizeof(err)) < 0) {
+		fprintf(stderr, "dmaptest: %s\n", err);
+		plan_free(&rn.plan);
 		return 2;
 	}
 	uname(&rn.uts);

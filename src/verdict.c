@@ -22,6 +22,62 @@ void observation_add_result(struct case_observation *obs, enum dt_verdict v,
 		snprintf(obs->first_reason[v], REASON_MAX, "%s", reason);
 }
 
+int observation_declare_claim(struct case_observation *obs, const char *id,
+			      const char *text, bool optional)
+{
+	struct claim_obs *c;
+	int i;
+
+	if (!id || !*id || obs->nr_claims >= DT_MAX_CLAIMS)
+		return -1;
+	for (i = 0; i < obs->nr_claims; i++)
+		if (!strcmp(obs->claims[i].id, id))
+			return -1;
+	c = &obs->claims[obs->nr_claims++];
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->text = text ? text : id;
+	c->optional = optional;
+	return 0;
+}
+
+void observation_add_claim(struct case_observation *obs,
+			   enum dt_claim_state st, const char *id,
+			   const char *detail)
+{
+	char reason[REASON_MAX];
+	struct claim_obs *c = NULL;
+	int i;
+
+	for (i = 0; i < obs->nr_claims; i++)
+		if (!strcmp(obs->claims[i].id, id))
+			c = &obs->claims[i];
+	if (!c || st <= DT_CLAIM_NONE || st >= DT_NR_CLAIM_STATES) {
+		if (!obs->nr_undeclared++)
+			snprintf(obs->undeclared, sizeof(obs->undeclared), "%s",
+				 id);
+		return;
+	}
+	if (!c->nr[st]++)
+		snprintf(c->detail[st], CLAIM_DETAIL_MAX, "%s", detail);
+	if (st != DT_CLAIM_FAILED)
+		return;
+	/* a failed claim is a failure like any other: hangs and deaths say so */
+	snprintf(reason, sizeof(reason), "%s: %s", c->text, detail);
+	observation_add_result(obs, DT_FAIL, reason);
+}
+
+enum dt_claim_state claim_state(const struct claim_obs *c)
+{
+	if (c->nr[DT_CLAIM_FAILED])
+		return DT_CLAIM_FAILED;
+	if (c->nr[DT_CLAIM_UNMEASURED])
+		return DT_CLAIM_UNMEASURED;
+	if (c->nr[DT_CLAIM_HELD])
+		return DT_CLAIM_HELD;
+	return DT_CLAIM_NONE;
+}
+
 int verdict_from_name(const char *name)
 {
 	int v;
@@ -79,6 +135,93 @@ static void from_reports(const struct case_observation *obs,
 	if (obs->nr_results[worst] > 1 && worst != DT_PASS &&
 	    worst != DT_SKIP)
 		append(out, " (and %d more)", obs->nr_results[worst] - 1);
+}
+
+/* "text (detail, and 3 more)" or "text: why" of one claim */
+static void append_claim(struct case_verdict *out, const struct claim_obs *c,
+			 enum dt_claim_state st, const char *sep)
+{
+	bool held = st == DT_CLAIM_HELD;
+
+	append(out, "%s%s", sep, c->text);
+	if (held && c->detail[st][0] && c->nr[st] > 1)
+		append(out, " (%s, and %d more)", c->detail[st], c->nr[st] - 1);
+	else if (c->detail[st][0])
+		append(out, held ? " (%s)" : ": %s", c->detail[st]);
+}
+
+/*
+ * A case that declares claims ended normally and reported no failure or
+ * error: PASS only if every claim that is not optional held.
+ */
+static void decide_claims(const struct case_observation *obs,
+			  struct case_verdict *out, int worst)
+{
+	const struct claim_obs *c;
+	int i, n, reported = 0;
+
+	for (i = 0; i < obs->nr_claims; i++)
+		if (claim_state(&obs->claims[i]) != DT_CLAIM_NONE)
+			reported++;
+	/* the case said why it could not run at all */
+	if (!reported && worst == DT_SKIP) {
+		from_reports(obs, out, worst);
+		return;
+	}
+	for (i = 0, n = 0; i < obs->nr_claims; i++) {
+		c = &obs->claims[i];
+		if (claim_state(c) != DT_CLAIM_NONE)
+			continue;
+		if (!n++)
+			set(out, DT_ERROR, "claim '%s' (%s) was never reported on: a bug of the case",
+			    c->id, c->text);
+	}
+	if (n > 1)
+		append(out, " (and %d more)", n - 1);
+	if (n)
+		return;
+
+	for (i = 0, n = 0; i < obs->nr_claims; i++) {
+		c = &obs->claims[i];
+		if (claim_state(c) != DT_CLAIM_UNMEASURED || c->optional)
+			continue;
+		if (!n++)
+			set(out, DT_SKIP, "%s", "");
+		append_claim(out, c, DT_CLAIM_UNMEASURED,
+			     n > 1 ? "; not measured: " : "not measured: ");
+	}
+	if (n) {
+		int held = 0;
+
+		for (i = 0; i < obs->nr_claims; i++) {
+			c = &obs->claims[i];
+			if (claim_state(c) != DT_CLAIM_HELD)
+				continue;
+			append_claim(out, c, DT_CLAIM_HELD,
+				     held++ ? "; " : "; measured: ");
+		}
+		if (!held)
+			append(out, "; nothing was measured");
+		return;
+	}
+
+	if (obs->nr_results[DT_PASS]) {
+		set(out, DT_PASS, "%s", obs->first_reason[DT_PASS]);
+	} else {
+		set(out, DT_PASS, "%s", "");
+		for (i = 0, n = 0; i < obs->nr_claims; i++) {
+			c = &obs->claims[i];
+			if (claim_state(c) == DT_CLAIM_HELD)
+				append_claim(out, c, DT_CLAIM_HELD,
+					     n++ ? "; " : "");
+		}
+	}
+	for (i = 0; i < obs->nr_claims; i++) {
+		c = &obs->claims[i];
+		if (claim_state(c) == DT_CLAIM_UNMEASURED)
+			append_claim(out, c, DT_CLAIM_UNMEASURED,
+				     "; not measured (optional): ");
+	}
 }
 
 static const char *signame(int sig)
@@ -152,6 +295,21 @@ static void decide_ending(const struct case_observation *obs,
 	if (obs->expect_signal && !bad_report) {
 		set(out, DT_FAIL, "expected to end by %s, exited normally",
 		    signame(obs->expect_signal));
+		return;
+	}
+	if (obs->nr_undeclared) {
+		if (bad_report) {
+			from_reports(obs, out, worst);
+			append(out, "; ");
+		} else {
+			set(out, DT_ERROR, "%s", "");
+		}
+		append(out, "reported on claim '%s', which the case does not declare: a bug of the case",
+		       obs->undeclared);
+		return;
+	}
+	if (obs->nr_claims && !bad_report) {
+		decide_claims(obs, out, worst);
 		return;
 	}
 	if (worst < 0) {

@@ -11,6 +11,17 @@
 #include "dt_case.h"
 
 #define REASON_MAX 1024
+#define CLAIM_DETAIL_MAX 512
+
+/* What the case reported on one declared claim. */
+struct claim_obs {
+	const char *id;
+	const char *text;
+	bool optional;
+	int nr[DT_NR_CLAIM_STATES];	/* reports of each state */
+	/* the first report of each state */
+	char detail[DT_NR_CLAIM_STATES][CLAIM_DETAIL_MAX];
+};
 
 enum hang_kind {
 	HANG_NONE,
@@ -43,6 +54,12 @@ struct case_observation {
 	bool target_died;
 	char target_reason[256];
 	bool target_aborted;	/* the runner broke its connection to end the case */
+
+	/* the case's claims, declared and reported */
+	struct claim_obs claims[DT_MAX_CLAIMS];
+	int nr_claims;
+	int nr_undeclared;	/* reports on ids the case did not declare */
+	char undeclared[64];	/* the first such id */
 };
 
 struct case_verdict {
@@ -54,6 +71,18 @@ void observation_init(struct case_observation *obs);
 /* Record one "R" line from the case. */
 void observation_add_result(struct case_observation *obs, enum dt_verdict v,
 			    const char *reason);
+/*
+ * Declare one claim (before the case runs); -1 when there are too many
+ * or the id is declared twice.
+ */
+int observation_declare_claim(struct case_observation *obs, const char *id,
+			      const char *text, bool optional);
+/* Record one "C" line from the case. */
+void observation_add_claim(struct case_observation *obs,
+			   enum dt_claim_state st, const char *id,
+			   const char *detail);
+/* What one claim came to: failed, else unmeasured, else held. */
+enum dt_claim_state claim_state(const struct claim_obs *c);
 void decide_verdict(const struct case_observation *obs,
 		    struct case_verdict *out);
 /* "PASS" -> DT_PASS; -1 when unknown */

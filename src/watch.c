@@ -94,6 +94,33 @@ void watch_handle_line(char *line, struct case_result *r,
 		log_line(log, t0, verbose, "%s: %s", dt_verdict_name(v),
 			 sp ? sp : "");
 		break;
+	case 'C': {
+		char *id, *detail = "";
+
+		sp = strchr(rest, ' ');
+		if (!sp) {
+			log_line(log, t0, verbose, "garbled claim line: %s",
+				 line);
+			break;
+		}
+		*sp = '\0';
+		id = sp + 1;
+		sp = strchr(id, ' ');
+		if (sp) {
+			*sp = '\0';
+			detail = sp + 1;
+		}
+		v = dt_claim_state_from_name(rest);
+		if (v <= DT_CLAIM_NONE) {
+			log_line(log, t0, verbose, "bad claim state '%s' reported",
+				 rest);
+			v = DT_CLAIM_NONE;
+		}
+		observation_add_claim(&out->obs, v, id, detail);
+		log_line(log, t0, verbose, "claim %s %s: %s", id,
+			 dt_claim_state_name(v), detail);
+		break;
+	}
 	case 'M':
 		sp = strchr(rest, ' ');
 		if (!sp)

@@ -18,7 +18,7 @@ cat "$T/tap"
 
 expect_eq "exit status" "$status" 1
 expect_eq "TAP header" "$(head -n 1 "$T/tap")" "TAP version 13"
-expect_eq "TAP plan" "$(grep -m1 '^1\.\.' "$T/tap")" "1..11"
+expect_eq "TAP plan" "$(grep -m1 '^1\.\.' "$T/tap")" "1..13"
 expect_match "seed printed" "$(sed -n 2p "$T/tap")" "*seed 4242*"
 
 root=yes
@@ -41,16 +41,22 @@ expect_case meta-hang HANG "timed out after 2 s in phase 'sleeping forever'"
 expect_case meta-no-progress HANG "no progress for 2 s in phase 'stuck'"
 expect_case meta-leftover ERROR "left 1 process(es) behind: * (dmaptest) [RS]"
 expect_case meta-silent ERROR "case reported no result"
+expect_case meta-unmeasured SKIP "not measured: the deliberately unmeasured claim: no observer here; measured: the deliberately held claim (measured 42, and 1 more)"
+expect_eq "meta-unmeasured claim state" "$(result_get "$run" meta-unmeasured claim.unmeasured)" "UNMEASURED: the deliberately unmeasured claim"
+expect_eq "meta-unmeasured optional claim" "$(result_get "$run" meta-unmeasured claim.figure)" "UNMEASURED (optional): an optional figure"
+expect_match "meta-unmeasured TAP line" "$(grep 'meta-unmeasured' "$T/tap" | head -n 1)" "ok * - meta-unmeasured # SKIP not measured: the deliberately unmeasured claim: no observer here*"
+expect_case meta-unreported ERROR "claim 'forgotten' (the claim the case forgets) was never reported on: a bug of the case"
+expect_eq "meta-pass claim" "$(result_get "$run" meta-pass claim.answer)" "HELD: the answer is 42"
 if [ $root = yes ]; then
 	expect_case meta-dmesg-warning FAIL "kernel log: WARNING: CPU: 0 PID: * at meta-dmesg-warning (deliberate, dmaptest-selftest-run=$(basename "$(readlink -f "$run")"))"
 	expect_match "dmesg saved" "$(cat "$run/meta-dmesg-warning/dmesg")" "*WARNING: CPU: 0*"
-	summary="2 passed, 8 failed, 1 skipped"
+	summary="2 passed, 9 failed, 2 skipped"
 else
 	expect_case meta-dmesg-warning SKIP "needs root*"
-	summary="2 passed, 7 failed, 2 skipped"
+	summary="2 passed, 8 failed, 3 skipped"
 fi
 expect_eq "last line" "$(tail -n 1 "$T/tap")" "$summary"
-expect_match "breakdown line" "$(tail -n 2 "$T/tap" | head -n 1)" "# PASS 2, FAIL *, ERROR 4, HANG 2, SKIP *; results in $res/*"
+expect_match "breakdown line" "$(tail -n 2 "$T/tap" | head -n 1)" "# PASS 2, FAIL *, ERROR 5, HANG 2, SKIP *; results in $res/*"
 
 # hang diagnostics were saved before the kill
 for c in meta-hang meta-no-progress; do
@@ -72,16 +78,18 @@ $JSON_GET "$run/run.json" && ok "run.json parses" || bad "run.json does not pars
 expect_eq "run.json status" "$($JSON_GET "$run/run.json" status)" complete
 expect_eq "run.json ended" "$($JSON_GET "$run/run.json" ended)" true
 expect_eq "run.json seed" "$($JSON_GET "$run/run.json" seed)" 4242
-expect_eq "run.json cases" "$($JSON_GET -n "$run/run.json" cases)" 11
+expect_eq "run.json cases" "$($JSON_GET -n "$run/run.json" cases)" 13
 expect_eq "run.json HANG count" "$($JSON_GET "$run/run.json" summary.HANG)" 2
 expect_eq "run.json case 6" "$($JSON_GET "$run/run.json" cases.6.verdict)" HANG
 expect_eq "run.json current" "$($JSON_GET "$run/run.json" current)" null
+expect_eq "run.json claim state" "$($JSON_GET "$run/run.json" cases.11.claims.1.state)" UNMEASURED
+expect_eq "run.json claim detail" "$($JSON_GET "$run/run.json" cases.11.claims.1.detail)" "no observer here"
 
 # junit.xml and the tap file
 xmllint --noout "$run/junit.xml" && ok "junit.xml is well-formed XML" || bad "junit.xml is not XML"
-expect_match "junit counts" "$(sed -n 2p "$run/junit.xml")" '*tests="11"*'
-expect_eq "tap file plan" "$(sed -n 2p "$run/tap")" "1..11"
-expect_eq "tap file lines" "$(grep -c '^\(not \)\?ok ' "$run/tap")" 11
+expect_match "junit counts" "$(sed -n 2p "$run/junit.xml")" '*tests="13"*'
+expect_eq "tap file plan" "$(sed -n 2p "$run/tap")" "1..13"
+expect_eq "tap file lines" "$(grep -c '^\(not \)\?ok ' "$run/tap")" 13
 
 # nothing left: no tmp files, no mounts, no scratch dirs, no cgroups
 expect_eq "temp files" "$(find "$res" -name '*.tmp.*' | wc -l)" 0

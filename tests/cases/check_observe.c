@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * check_observe.c - unit tests of the observers' parsers (dmapfs control
- * file, kprobe hist and trace text), the read-only judge, and ballast
- * names.
+ * file, trace_pipe lines), the kernel backends' accounting (process tree,
+ * inodes, removals), the read-only judge and its claims, the agreement
+ * of two observers, and ballast names.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "dt_ballast.h"
 #include "dt_obs_priv.h"
 #include "dt_observe.h"
+#include "dt_proto.h"
+#include "dt_tracefs.h"
 
 static const char ctl_text[] =
 	"version 1\n"
@@ -54,138 +59,238 @@ START_TEST(counters_parse)
 }
 END_TEST
 
-static const char hist_text[] =
-	"# event histogram\n"
-	"#\n"
-	"# trigger info: hist:keys=common_pid.execname,writable,upgrade:vals=hitcount:sort=hitcount:size=4096 [active]\n"
-	"#\n"
-	"\n"
-	"{ common_pid: od              [      1234], writable:          0, upgrade:          0 } hitcount:       2048\n"
-	"{ common_pid: dmaptest        [       100], writable:          1, upgrade:          0 } hitcount:          8\n"
-	"{ common_pid: dmaptest        [       100], writable:          1, upgrade:          1 } hitcount:          3\n"
-	"{ common_pid: iou-wrk-100     [       101], writable:          0, upgrade:          0 } hitcount:          5\n"
-	"{ common_pid: systemd         [         1], writable:          1, upgrade:          0 } hitcount:         40\n"
-	"\n"
-	"Totals:\n"
-	"    Hits: 2104\n"
-	"    Entries: 5\n"
-	"    Dropped: 0\n";
+/* what the case side sent on the report channel, for the checks */
+static int cap_fd[2] = { -1, -1 };
 
-START_TEST(kprobe_hist)
+static void capture(void)
 {
-	pid_t pids[] = { 100, 1234 };
-	struct dt_map_count c;
+	int fl;
 
-	ck_assert_int_eq(dt_kprobe_parse(hist_text, true, pids, 2, &c), 0);
-	ck_assert_int_eq(c.setup_ro, 2048 + 5);
-	ck_assert_int_eq(c.setup_rw, 8);
-	ck_assert_int_eq(c.upgrades, 3);
-	ck_assert_int_eq(c.foreign, 40);
-	ck_assert(!c.lossy);
-	/* only the case itself: od's hits are foreign now */
-	ck_assert_int_eq(dt_kprobe_parse(hist_text, true, pids, 1, &c), 0);
-	ck_assert_int_eq(c.setup_ro, 5);
-	ck_assert_int_eq(c.foreign, 2048 + 40);
+	ck_assert_int_eq(pipe(cap_fd), 0);
+	fl = fcntl(cap_fd[0], F_GETFL);
+	fcntl(cap_fd[0], F_SETFL, fl | O_NONBLOCK);
+	dt_report_attach(cap_fd[1], NULL, NULL, 0);
+}
+
+static char cap_text[65536];
+
+static const char *captured(void)
+{
+	ssize_t n = read(cap_fd[0], cap_text, sizeof(cap_text) - 1);
+
+	cap_text[n > 0 ? n : 0] = '\0';
+	return cap_text;
+}
+
+static void release(void)
+{
+	dt_report_attach(-1, NULL, NULL, 0);
+	close(cap_fd[0]);
+	close(cap_fd[1]);
+}
+
+START_TEST(trace_lines)
+{
+	struct dt_trace_line tl;
+
+	ck_assert_int_eq(dt_trace_parse_line("              od-1234    (   1230) [001] d..1.  12.345678: fuse_dax_setup_mapping: dev=0:45 ino=77 idx=3 window_offset=0x600000 writable=0 upgrade=0 error=0", &tl), 0);
+	ck_assert_str_eq(tl.comm, "od");
+	ck_assert_int_eq(tl.pid, 1234);
+	ck_assert_int_eq(tl.tgid, 1230);
+	ck_assert_str_eq(tl.event, "fuse_dax_setup_mapping");
+	ck_assert_int_eq(dt_trace_field(tl.fields, "ino"), 77);
+	ck_assert_int_eq(dt_trace_field(tl.fields, "window_offset"), 0x600000);
+	ck_assert_int_eq(dt_trace_field(tl.fields, "idx"), 3);
+	ck_assert_int_eq(dt_trace_field(tl.fields, "nope"), -1);
+	ck_assert(dt_trace_dev(tl.fields) == makedev(0, 45));
+	/* a comm with dashes, no tgid recorded, a kprobe event */
+	ck_assert_int_eq(dt_trace_parse_line("   iou-wrk-100-101     (-------) [000] .....  12.5: setup: (fuse_setup_one_mapping+0x0/0x2a0) writable=1 upgrade=0", &tl), 0);
+	ck_assert_str_eq(tl.comm, "iou-wrk-100");
+	ck_assert_int_eq(tl.pid, 101);
+	ck_assert_int_eq(tl.tgid, -1);
+	ck_assert_str_eq(tl.event, "setup");
+	ck_assert_int_eq(dt_trace_field(tl.fields, "writable"), 1);
+	/* without record-tgid */
+	ck_assert_int_eq(dt_trace_parse_line("  my task-x-77 [003] ..... 1.0: sched_process_fork: comm=a pid=77 child_comm=a child_pid=78", &tl), 0);
+	ck_assert_str_eq(tl.comm, "my task-x");
+	ck_assert_int_eq(tl.pid, 77);
+	ck_assert_int_eq(dt_trace_parse_line("# tracer: nop", &tl), -1);
+	ck_assert_int_eq(dt_trace_parse_line("", &tl), -1);
 }
 END_TEST
 
-START_TEST(kprobe_hist_dropped)
-{
-	pid_t pid = 1;
-	struct dt_map_count c;
+#define L(pid, tgid, ev, f) \
+	"           dmaptest-" #pid " (" #tgid ") [000] ..... 1.0: " ev ": " f
 
-	ck_assert_int_eq(dt_kprobe_parse("Totals:\n    Hits: 1\n    Dropped: 12\n",
-					 true, &pid, 1, &c), 0);
-	ck_assert(c.lossy);
+START_TEST(kernel_accounting)
+{
+	dev_t devs[] = { makedev(0, 45) };
+	ino_t inos[] = { 77 };
+	struct dt_kacct a = { 0 };
+
+	dt_ptree_add(&a.tree, 100);
+	/* a thread and a child of the case, a grandchild of that child */
+	dt_kacct_line(&a, L(100, 100, "sched_process_fork", "comm=d pid=100 child_comm=d child_pid=105"), NULL, NULL, 0);
+	dt_kacct_line(&a, L(105, 100, "sched_process_fork", "comm=d pid=105 child_comm=cat child_pid=200"), NULL, NULL, 0);
+	dt_kacct_line(&a, L(7, 7, "sched_process_fork", "comm=x pid=7 child_comm=x child_pid=8"), NULL, NULL, 0);
+	ck_assert(dt_ptree_has(&a.tree, 105));
+	ck_assert(dt_ptree_has(&a.tree, 200));
+	ck_assert(!dt_ptree_has(&a.tree, 8));
+	/* setups: of the case's tasks, or of its file by anybody */
+	dt_kacct_line(&a, L(200, 200, "fuse_dax_setup_mapping", "dev=0:45 ino=77 idx=0 window_offset=0x0 writable=0 upgrade=0 error=0"), devs, inos, 1);
+	dt_kacct_line(&a, L(105, 100, "fuse_dax_setup_mapping", "dev=0:45 ino=9 idx=0 window_offset=0x200000 writable=1 upgrade=0 error=0"), devs, inos, 1);
+	dt_kacct_line(&a, L(105, 100, "fuse_dax_setup_mapping", "dev=0:45 ino=9 idx=0 window_offset=0x200000 writable=1 upgrade=1 error=0"), devs, inos, 1);
+	dt_kacct_line(&a, L(8, 8, "fuse_dax_setup_mapping", "dev=0:45 ino=77 idx=1 window_offset=0x400000 writable=0 upgrade=0 error=0"), devs, inos, 1);
+	dt_kacct_line(&a, L(8, 8, "fuse_dax_setup_mapping", "dev=0:45 ino=5 idx=1 window_offset=0x400000 writable=0 upgrade=0 error=0"), devs, inos, 1);
+	dt_kacct_line(&a, L(100, 100, "fuse_dax_setup_mapping", "dev=0:45 ino=77 idx=2 window_offset=0x600000 writable=1 upgrade=0 error=-28"), devs, inos, 1);
+	ck_assert_int_eq(a.c.setup_ro, 2);
+	ck_assert_int_eq(a.c.setup_rw, 1);
+	ck_assert_int_eq(a.c.upgrades, 1);
+	ck_assert_int_eq(a.c.setup_errors, 1);
+	ck_assert_int_eq(a.c.foreign, 1);
+	ck_assert_int_eq(dt_kacct_live(&a, devs[0], 77), 2);
+	ck_assert_int_eq(dt_kacct_live(&a, devs[0], 9), 1);
+	/* a reclaim by a kworker: the case's by its inode */
+	dt_kacct_line(&a, L(33, 33, "fuse_dax_remove_mapping", "dev=0:45 ino=77 idx=0 window_offset=0x0 writable=0 error=0"), NULL, NULL, 0);
+	dt_kacct_line(&a, L(33, 33, "fuse_dax_remove_mapping", "dev=0:45 ino=9 idx=0 window_offset=0x200000 writable=1 error=0"), devs, inos, 1);
+	dt_kacct_line(&a, L(33, 33, "fuse_dax_remove_mapping", "dev=0:45 ino=5 idx=1 window_offset=0x400000 writable=0 error=0"), devs, inos, 1);
+	ck_assert_int_eq(a.c.removes, 2);
+	ck_assert_int_eq(a.c.tracked_removes, 0);
+	ck_assert_int_eq(a.c.foreign, 2);
+	ck_assert_int_eq(dt_kacct_live(&a, devs[0], 77), 1);
+	ck_assert_int_eq(dt_kacct_live(&a, devs[0], 9), 0);
+	dt_kacct_line(&a, L(33, 33, "fuse_dax_remove_mapping", "dev=0:45 ino=77 idx=1 window_offset=0x400000 writable=0 error=0"), devs, inos, 1);
+	ck_assert_int_eq(a.c.tracked_removes, 1);
+	ck_assert_int_eq(dt_kacct_live(&a, devs[0], 77), 0);
+	/* io_uring workers: by the thread id in their name, or the tgid */
+	dt_kacct_line(&a, L(300, -------, "fuse_dax_setup_mapping", "dev=0:45 ino=1 idx=0 window_offset=0x0 writable=0 upgrade=0 error=0"), NULL, NULL, 0);
+	ck_assert_int_eq(a.c.foreign, 3);
+	dt_kacct_line(&a, "      iou-wrk-105-301 (-------) [000] ..... 1.0: setup: (fuse_setup_one_mapping+0x0/0x2a0) writable=0 upgrade=0", NULL, NULL, 0);
+	ck_assert_int_eq(a.c.setup_ro, 3);
+	dt_kacct_free(&a);
 }
 END_TEST
 
-static const char trace_text[] =
-	"# tracer: nop\n"
-	"#\n"
-	"# entries-in-buffer/entries-written: 4/4   #P:2\n"
-	"#\n"
-	"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
-	"              od-1234    [001] .....  12.345678: setup: (fuse_setup_one_mapping+0x0/0x2a0) writable=0 upgrade=0\n"
-	"     my-task-x-100     [000] d....  12.400000: setup: (fuse_setup_one_mapping+0x0/0x2a0) writable=1 upgrade=1\n"
-	"   iou-wrk-100-101     [000] .....  12.500000: setup: (fuse_setup_one_mapping+0x0/0x2a0) writable=1 upgrade=0\n"
-	"           <...>-77      [000] .....  12.600000: setup: (fuse_setup_one_mapping+0x0/0x2a0) writable=1 upgrade=0\n";
-
-START_TEST(kprobe_trace)
-{
-	pid_t pids[] = { 100, 1234 };
-	struct dt_map_count c;
-
-	ck_assert_int_eq(dt_kprobe_parse(trace_text, false, pids, 2, &c), 0);
-	ck_assert_int_eq(c.setup_ro, 1);
-	ck_assert_int_eq(c.upgrades, 1);
-	ck_assert_int_eq(c.setup_rw, 1);
-	ck_assert_int_eq(c.foreign, 1);
-	ck_assert(!c.lossy);
-}
-END_TEST
-
-START_TEST(kprobe_trace_overrun)
-{
-	pid_t pid = 1;
-	struct dt_map_count c;
-
-	ck_assert_int_eq(dt_kprobe_parse("# entries-in-buffer/entries-written: 10/4000   #P:2\n",
-					 false, &pid, 1, &c), 0);
-	ck_assert(c.lossy);
-	/* not a trace file at all */
-	ck_assert_int_eq(dt_kprobe_parse("garbage\n", false, &pid, 1, &c),
-			 -1);
-}
-END_TEST
-
-START_TEST(judge_ro)
+static struct dt_obs_delta one_backend(const char *name, uint64_t ro,
+				       uint64_t rw)
 {
 	struct dt_obs_delta d;
-	char sum[1024];
 
 	memset(&d, 0, sizeof(d));
 	d.map_valid = true;
-	strcpy(d.map_backend, "dmapfs-counters");
-	d.map.setup_ro = 8;
+	strcpy(d.map_backend, name);
+	d.map.setup_ro = ro;
+	d.map.setup_rw = rw;
+	d.ncounts = 1;
+	d.counts[0].valid = true;
+	d.counts[0].scope = DT_OBS_SCOPE_CASE;
+	strcpy(d.counts[0].backend, name);
+	d.counts[0].map = d.map;
 	d.blocks_valid = true;
-	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
-			 DT_PASS);
+	return d;
+}
+
+START_TEST(judge_ro)
+{
+	struct dt_obs_ro r = { .label = "w", .ranges = 8, .unmapped = true,
+			       .fs_slack = 4096, .claim_ro = "ro",
+			       .claim_alloc = "alloc", .claim_observer = "obs" };
+	struct dt_obs_delta d = one_backend("dmapfs-counters", 8, 0);
+	char sum[1024];
+
+	capture();
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", &r, sum, sizeof(sum)),
+			 DT_CLAIM_HELD);
 	ck_assert_ptr_nonnull(strstr(sum, "setup_ro=8 setup_rw=0"));
+	ck_assert_ptr_nonnull(strstr(captured(), "C HELD ro w: setup_ro=8"));
 
 	d.map.setup_rw = 2;
-	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
-			 DT_FAIL);
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", &r, sum, sizeof(sum)),
+			 DT_CLAIM_FAILED);
 	ck_assert_ptr_nonnull(strstr(sum, "2 read-write mapping"));
+	ck_assert_ptr_nonnull(strstr(captured(), "C FAILED ro w: setup_ro=8 setup_rw=2"));
 
-	/* no mapping observer: never a claim about RW mappings */
+	/* the positive control: fewer setups than ranges from unmapped */
+	d.map.setup_rw = 0;
+	d.map.setup_ro = 0;
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", &r, sum, sizeof(sum)),
+			 DT_CLAIM_FAILED);
+	ck_assert_ptr_nonnull(strstr(captured(), "C FAILED obs w: dmapfs-counters counted 0 setups for 8 ranges read from an unmapped state: it misses mappings"));
+	/* ... and when the start was not known to be unmapped */
+	r.unmapped = false;
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", &r, sum, sizeof(sum)),
+			 DT_CLAIM_UNMEASURED);
+	ck_assert_ptr_nonnull(strstr(captured(), "C UNMEASURED ro w: no read-write mapping among those seen, but"));
+	r.unmapped = true;
+	d.map.setup_ro = 8;
+
+	/* no mapping observer: the mapping claims are not measured */
 	d.map_valid = false;
 	strcpy(d.map_why, "no mapping observer");
-	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
-			 DT_PASS);
-	ck_assert_ptr_nonnull(strstr(sum, "RW-mapping check not done"));
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", &r, sum, sizeof(sum)),
+			 DT_CLAIM_UNMEASURED);
+	captured();
+	ck_assert_ptr_nonnull(strstr(cap_text, "C UNMEASURED ro w: no mapping observer"));
+	ck_assert_ptr_nonnull(strstr(cap_text, "C UNMEASURED obs w: no mapping observer"));
+	ck_assert_ptr_nonnull(strstr(cap_text, "C HELD alloc w: file blocks"));
 
 	/* allocation is judged without it */
 	d.blocks = 2 << 20;
-	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
-			 DT_FAIL);
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", &r, sum, sizeof(sum)),
+			 DT_CLAIM_FAILED);
+	ck_assert_ptr_nonnull(strstr(captured(), "C FAILED alloc"));
 	d.blocks = 0;
 	d.fs_used = 8192;
 	/* a shared host: growth outside the files is other writers' */
-	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
-			 DT_PASS);
+	dt_obs_judge_ro(&d, "t", &r, sum, sizeof(sum));
 	ck_assert_ptr_nonnull(strstr(sum, "not in the files"));
+	ck_assert_ptr_nonnull(strstr(captured(), "C HELD alloc"));
 	d.fs_private = true;
-	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
-			 DT_FAIL);
-	d.fs_used = 4096;
-	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
-			 DT_PASS);
+	dt_obs_judge_ro(&d, "t", &r, sum, sizeof(sum));
+	ck_assert_ptr_nonnull(strstr(captured(), "C FAILED alloc"));
 
 	/* nothing measured at all is not a pass */
 	d.blocks_valid = false;
-	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", 4096, sum, sizeof(sum)),
-			 DT_ERROR);
+	strcpy(d.blocks_why, "statvfs failed");
+	ck_assert_int_eq(dt_obs_judge_ro(&d, "t", &r, sum, sizeof(sum)),
+			 DT_CLAIM_UNMEASURED);
+	ck_assert_ptr_nonnull(strstr(captured(), "C UNMEASURED alloc w: statvfs failed"));
+	release();
+}
+END_TEST
+
+START_TEST(judge_agree)
+{
+	struct dt_obs_delta d = one_backend("tracepoint", 8, 0);
+	char why[512];
+
+	capture();
+	d.ncounts = 2;
+	d.counts[1] = d.counts[0];
+	strcpy(d.counts[1].backend, "kprobe");
+	ck_assert_int_eq(dt_obs_agree(&d, why, sizeof(why)), 0);
+	ck_assert_int_eq(dt_obs_judge_observer(&d, "w", 8, true, "obs"),
+			 DT_CLAIM_HELD);
+	ck_assert_ptr_nonnull(strstr(captured(), "and the observers agree"));
+	/* one of them misses two */
+	d.counts[1].map.setup_ro = 6;
+	ck_assert_int_eq(dt_obs_agree(&d, why, sizeof(why)), -1);
+	ck_assert_ptr_nonnull(strstr(why, "tracepoint counted setup_ro=8"));
+	ck_assert_int_eq(dt_obs_judge_observer(&d, "w", 8, true, "obs"),
+			 DT_CLAIM_FAILED);
+	ck_assert_ptr_nonnull(strstr(captured(), "C FAILED obs w: the observers disagree"));
+	/* another scope is not compared */
+	d.counts[1].scope = DT_OBS_SCOPE_MOUNT;
+	ck_assert_int_eq(dt_obs_agree(&d, why, sizeof(why)), 0);
+	/* a lossy one proves nothing */
+	d.map.lossy = true;
+	ck_assert_int_eq(dt_obs_judge_observer(&d, "w", 8, true, "obs"),
+			 DT_CLAIM_UNMEASURED);
+	/* no control and one observer: nothing to say */
+	d.map.lossy = false;
+	ck_assert_int_eq(dt_obs_judge_observer(&d, "w", 0, false, "obs"),
+			 DT_CLAIM_NONE);
+	release();
 }
 END_TEST
 
@@ -215,11 +320,10 @@ static Suite *suite(void)
 	TCase *t = tcase_create("observe");
 
 	tcase_add_test(t, counters_parse);
-	tcase_add_test(t, kprobe_hist);
-	tcase_add_test(t, kprobe_hist_dropped);
-	tcase_add_test(t, kprobe_trace);
-	tcase_add_test(t, kprobe_trace_overrun);
+	tcase_add_test(t, trace_lines);
+	tcase_add_test(t, kernel_accounting);
 	tcase_add_test(t, judge_ro);
+	tcase_add_test(t, judge_agree);
 	tcase_add_test(t, ballast_names);
 	suite_add_tcase(s, t);
 	return s;

@@ -197,7 +197,7 @@ START_TEST(owned_engine_on_a_file)
 {
 	char path[] = "/tmp/check_cases2.XXXXXX";
 	struct dt_own_worker w[2];
-	struct dt_own_anom a;
+	struct dt_anom a;
 	struct dt_own *o;
 	int fd = mkstemp(path), i;
 
@@ -219,12 +219,12 @@ START_TEST(owned_engine_on_a_file)
 		w[i].mmap_coherent = true;
 		w[i].rng = i + 1;
 		snprintf(w[i].name, sizeof(w[i].name), "w%d", i);
-		o->stop = 0;
-		o->deadline = dt_now() + 0.3;
+		o->ctl.stop = 0;
+		o->ctl.deadline = dt_now() + 0.3;
 		dt_own_work(&w[i]);
 		ck_assert_int_eq(w[i].ret, 0);
 	}
-	ck_assert_uint_eq(o->nanom, 0);
+	ck_assert_uint_eq(o->ctl.nanom, 0);
 	ck_assert_uint_gt(o->writes[DT_IO_PSYNC] + o->writes[DT_IO_MMAP], 0);
 	ck_assert_uint_gt(o->checked, 0);
 	ck_assert_int_eq(dt_own_verify(o, fd, &a), 0);

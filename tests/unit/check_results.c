@@ -43,6 +43,10 @@ static void fill_run(struct run_info *run)
 	r->verdict = DT_HANG;
 	free(r->reason);
 	r->reason = xstrdup("no progress for 20 s # in od\nsecond line");
+	result_add_claim(r, "ro", "reads map read-only", false,
+			 DT_CLAIM_FAILED, 3, 0, 1, "2 RW setups <for reads>");
+	result_add_claim(r, "amp", "write amplification", true,
+			 DT_CLAIM_UNMEASURED, 0, 1, 0, "no st_blocks");
 	run->nr_done = 2;
 }
 
@@ -60,6 +64,9 @@ START_TEST(test_ids_and_text)
 	ck_assert_ptr_nonnull(strstr(text, "verdict=HANG\n"));
 	ck_assert_ptr_nonnull(strstr(text, "reason=no progress for 20 s # in od second line\n"));
 	ck_assert_ptr_nonnull(strstr(text, "variant=literal\n"));
+	ck_assert_ptr_nonnull(strstr(text, "claim.ro=FAILED: reads map read-only\n"));
+	ck_assert_ptr_nonnull(strstr(text, "claim.ro.detail=2 RW setups <for reads>\n"));
+	ck_assert_ptr_nonnull(strstr(text, "claim.amp=UNMEASURED (optional): write amplification\n"));
 	free(text);
 	results_free(&run);
 }
@@ -78,6 +85,7 @@ START_TEST(test_tap)
 	ck_assert_ptr_nonnull(strstr(text,
 		"not ok 2 - case-b/literal#2 # HANG: no progress for 20 s _ in od second line\n"));
 	ck_assert_ptr_nonnull(strstr(text, "  verdict: HANG\n"));
+	ck_assert_ptr_nonnull(strstr(text, "    - id: ro\n      state: FAILED\n"));
 	free(text);
 	results_free(&run);
 }
@@ -95,6 +103,7 @@ START_TEST(test_junit_escapes)
 	ck_assert_ptr_nonnull(strstr(text, "<failure type=\"HANG\""));
 	ck_assert_ptr_nonnull(strstr(text, "<property name=\"gbps\" value=\"2.6\"/>"));
 	ck_assert_ptr_null(strstr(text, "<fast>"));
+	ck_assert_ptr_nonnull(strstr(text, "<property name=\"claim.ro\" value=\"FAILED: reads map read-only -- 2 RW setups &lt;for reads&gt;\"/>"));
 	free(text);
 	results_free(&run);
 }
@@ -119,6 +128,28 @@ START_TEST(test_run_json)
 	ck_assert(json_object_object_get_ex(root, "cases", &cases));
 	ck_assert_int_eq(json_object_array_length(cases), 2);
 	v = json_object_array_get_idx(cases, 1);
+	{
+		struct case_result back = { 0 };
+		json_object *c;
+
+		/* resume reads the claims back */
+		result_claims_from_json(&back, v);
+		ck_assert_int_eq(back.nr_claims, 2);
+		ck_assert_str_eq(back.claims[0].id, "ro");
+		ck_assert_int_eq(back.claims[0].state, DT_CLAIM_FAILED);
+		ck_assert_int_eq(back.claims[0].held, 3);
+		ck_assert(back.claims[1].optional);
+		ck_assert(json_object_object_get_ex(v, "claims", &c));
+		c = json_object_array_get_idx(c, 1);
+		ck_assert(json_object_object_get_ex(c, "state", &c));
+		ck_assert_str_eq(json_object_get_string(c), "UNMEASURED");
+		for (int i = 0; i < back.nr_claims; i++) {
+			free(back.claims[i].id);
+			free(back.claims[i].text);
+			free(back.claims[i].detail);
+		}
+		free(back.claims);
+	}
 	ck_assert(json_object_object_get_ex(v, "verdict", &v));
 	ck_assert_str_eq(json_object_get_string(v), "HANG");
 	json_object_put(root);

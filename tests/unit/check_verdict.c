@@ -150,6 +150,109 @@ START_TEST(test_leftovers_kmsg_target)
 }
 END_TEST
 
+static void two_claims(struct case_observation *obs)
+{
+	observation_init(obs);
+	ck_assert_int_eq(observation_declare_claim(obs, "ro", "reads map read-only", false), 0);
+	ck_assert_int_eq(observation_declare_claim(obs, "alloc", "reads allocate nothing", false), 0);
+}
+
+START_TEST(test_claims)
+{
+	struct case_observation obs;
+	struct case_verdict v;
+
+	/* an id twice is the case's bug */
+	two_claims(&obs);
+	ck_assert_int_eq(observation_declare_claim(&obs, "ro", "again", false), -1);
+
+	/* every claim held: PASS, the case's own summary as the reason */
+	two_claims(&obs);
+	observation_add_claim(&obs, DT_CLAIM_HELD, "ro", "setup_ro=8 setup_rw=0");
+	observation_add_claim(&obs, DT_CLAIM_HELD, "alloc", "0 blocks");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_PASS);
+	ck_assert_str_eq(v.reason, "reads map read-only (setup_ro=8 setup_rw=0); reads allocate nothing (0 blocks)");
+	observation_add_result(&obs, DT_PASS, "read 8 MiB");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_PASS);
+	ck_assert_str_eq(v.reason, "read 8 MiB");
+
+	/* one unmeasured report is enough to leave the claim unmeasured */
+	observation_add_claim(&obs, DT_CLAIM_UNMEASURED, "ro", "no mapping observer");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_SKIP);
+	ck_assert_str_eq(v.reason, "not measured: reads map read-only: no mapping observer; measured: reads allocate nothing (0 blocks)");
+
+	/* and any failure fails it, whatever else was reported */
+	observation_add_claim(&obs, DT_CLAIM_FAILED, "ro", "2 RW setups");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_FAIL);
+	ck_assert_str_eq(v.reason, "reads map read-only: 2 RW setups");
+
+	/* a claim never reported on: ERROR, naming it */
+	two_claims(&obs);
+	observation_add_claim(&obs, DT_CLAIM_HELD, "alloc", "0 blocks");
+	observation_add_result(&obs, DT_PASS, "done");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_ERROR);
+	ck_assert_str_eq(v.reason, "claim 'ro' (reads map read-only) was never reported on: a bug of the case");
+
+	/* no claim reported, the case said why it did not run: SKIP */
+	two_claims(&obs);
+	observation_add_result(&obs, DT_SKIP, "needs xfs_io");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_SKIP);
+	ck_assert_str_eq(v.reason, "needs xfs_io");
+
+	/* a report on a claim that is not declared: the case's bug */
+	two_claims(&obs);
+	observation_add_claim(&obs, DT_CLAIM_HELD, "ro", "x");
+	observation_add_claim(&obs, DT_CLAIM_HELD, "alloc", "y");
+	observation_add_claim(&obs, DT_CLAIM_HELD, "typo", "z");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_ERROR);
+	ck_assert_str_eq(v.reason, "reported on claim 'typo', which the case does not declare: a bug of the case");
+
+	/* nothing measured at all */
+	two_claims(&obs);
+	observation_add_claim(&obs, DT_CLAIM_UNMEASURED, "ro", "a");
+	observation_add_claim(&obs, DT_CLAIM_UNMEASURED, "alloc", "b");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_SKIP);
+	ck_assert_str_eq(v.reason, "not measured: reads map read-only: a; not measured: reads allocate nothing: b; nothing was measured");
+
+	/* a failed claim shows through a hang that came after it */
+	two_claims(&obs);
+	observation_add_claim(&obs, DT_CLAIM_FAILED, "alloc", "2 MiB allocated");
+	obs.hang = HANG_NO_PROGRESS;
+	obs.hang_seconds = 30;
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_HANG);
+	ck_assert_str_eq(v.reason, "no progress for 30 s; reported FAIL before: reads allocate nothing: 2 MiB allocated");
+}
+END_TEST
+
+START_TEST(test_claims_optional)
+{
+	struct case_observation obs;
+	struct case_verdict v;
+
+	observation_init(&obs);
+	observation_declare_claim(&obs, "data", "the data reads back", false);
+	observation_declare_claim(&obs, "amp", "write amplification", true);
+	observation_add_claim(&obs, DT_CLAIM_HELD, "data", "8 MiB checked");
+	observation_add_claim(&obs, DT_CLAIM_UNMEASURED, "amp", "no st_blocks");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_PASS);
+	ck_assert_str_eq(v.reason, "the data reads back (8 MiB checked); not measured (optional): write amplification: no st_blocks");
+	/* optional is no excuse for a failure */
+	observation_add_claim(&obs, DT_CLAIM_FAILED, "amp", "1000x");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_FAIL);
+}
+END_TEST
+
 /* which kernel log lines turn a PASS into FAIL */
 START_TEST(test_kmsg_filter)
 {
@@ -174,6 +277,8 @@ Suite *verdict_suite(void)
 	tcase_add_test(tc, test_hang);
 	tcase_add_test(tc, test_leftovers_kmsg_target);
 	tcase_add_test(tc, test_kmsg_filter);
+	tcase_add_test(tc, test_claims);
+	tcase_add_test(tc, test_claims_optional);
 	suite_add_tcase(s, tc);
 	return s;
 }
