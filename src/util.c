@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,7 +326,8 @@ int parse_double(const char *s, double *out)
 		return -1;
 	errno = 0;
 	*out = strtod(s, &end);
-	if (errno || *end)
+	/* nan and inf are no settings: a watchdog never fires on them */
+	if (errno || *end || !isfinite(*out))
 		return -1;
 	return 0;
 }

@@ -29,6 +29,30 @@ expect_usage_error "unknown config key" "$T/unknown.conf:1: unknown setting 'col
 expect_usage_error "missing config" "cannot read config file $T/none.conf: No such file or directory" -c "$T/none.conf" run all
 printf 'meta-pass # fine\nmeta-nope\n' >"$T/bad.exclude"
 expect_usage_error "bad exclude file" "$T/bad.exclude:2: unknown case 'meta-nope'" run meta -x "$T/bad.exclude"
+
+# finite numbers only: nan and inf would turn the watchdog off
+expect_usage_error "nan timeout-mul" "timeout-mul: 'nan' is not a number in (0, 1000]" -T nan run meta-pass
+expect_usage_error "inf runtime-mul" "runtime-mul: 'inf' is not a number in (0, 10000]" --runtime-mul inf run meta-pass
+expect_usage_error "nan grace" "grace: 'nan' is not a number of seconds in \[0, 600\]" --grace nan run meta-pass
+printf 'grace = -nan\n' >"$T/nan.conf"
+expect_usage_error "nan in a config file" "$T/nan.conf:1: grace: '-nan' is not a number of seconds in \[0, 600\]" -c "$T/nan.conf" run meta-pass
+
+# conflicting or meaningless settings: one line naming both
+expect_usage_error "--mount with --target dmapfs" "--mount $T and --target dmapfs conflict: *" --mount "$T" --target dmapfs run meta-pass
+expect_usage_error "--target dmapfs with --mount" "--mount $T and --target dmapfs conflict: *" --target dmapfs --mount "$T" run meta-pass
+expect_usage_error "--mount with --dir" "--mount $T and --dir $T conflict: *" --mount "$T" --dir "$T" run meta-pass
+expect_usage_error "--dir without --target dir" "--dir $T means nothing with the dmapfs target: *" --dir "$T" run meta-pass
+expect_usage_error "--client with --mount" "--client means nothing with --mount $T: it sets up the dmapfs target" --mount "$T" --client legacy run meta-pass
+expect_usage_error "--inject with --target dir" "--inject means nothing with --target dir: it sets up the dmapfs target" --target dir --dir "$T" --inject no-upgrade run meta-pass
+expect_usage_error "--host-size with --mount" "--host-size means nothing with --mount $T: *" --mount "$T" --host-size 64M run meta-pass
+expect_usage_error "--resume-reason alone" "--resume-reason means nothing without --resume RUN_DIR" --resume-reason why run meta-pass
+printf 'mount = %s\ntarget = dmapfs\n' "$T" >"$T/both.conf"
+expect_usage_error "conflict inside a config file" "'mount = $T' in $T/both.conf and 'target = dmapfs' in $T/both.conf conflict: *" -c "$T/both.conf" run meta-pass
+# the command line's choice of target beats the config file's
+"$DMAPTEST" -c "$T/both.conf" --target dir --dir "$T" -o "$res.2" --progress none run meta-pass >/dev/null 2>&1
+expect_eq "command line target over the file's mount" "$?" 0
+rm -rf "$res.2"
+
 expect_eq "no results folder after usage errors" "$(ls -A "$res" 2>/dev/null | wc -l)" 0
 
 # help and version
