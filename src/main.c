@@ -5,6 +5,7 @@
 
 #include "options.h"
 #include "run.h"
+#include "util.h"
 
 int main(int argc, char **argv)
 {
@@ -14,7 +15,10 @@ int main(int argc, char **argv)
 
 	opts_init(&o);
 	if (opts_parse(&o, argc, argv, err, sizeof(err)) < 0) {
-		fprintf(stderr, "dmaptest: %s\n", err);
+		char *msg = printable(err);
+
+		fprintf(stderr, "dmaptest: %s\n", msg);
+		free(msg);
 		fprintf(stderr, "Try 'dmaptest --help'.\n");
 		opts_free(&o);
 		return 2;

@@ -457,7 +457,10 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 	if (plan_build(&rn.plan, dt_cases, o->resume ? every : o->selection,
 		       o->resume ? 2 : o->nr_selection, o->exclude_file, err,
 		       sizeof(err)) < 0) {
-		fprintf(stderr, "dmaptest: %s\n", err);
+		char *msg = printable(err);
+
+		fprintf(stderr, "dmaptest: %s\n", msg);
+		free(msg);
 		return 2;
 	}
 	uname(&rn.uts);

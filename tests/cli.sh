@@ -48,6 +48,20 @@ expect_usage_error "--host-size with --mount" "--host-size means nothing with --
 expect_usage_error "--resume-reason alone" "--resume-reason means nothing without --resume RUN_DIR" --resume-reason why run meta-pass
 printf 'mount = %s\ntarget = dmapfs\n' "$T" >"$T/both.conf"
 expect_usage_error "conflict inside a config file" "'mount = $T' in $T/both.conf and 'target = dmapfs' in $T/both.conf conflict: *" -c "$T/both.conf" run meta-pass
+expect_usage_error "a folder as config file" "cannot read config file $T: Is a directory" -c "$T" run meta-pass
+expect_usage_error "a folder as exclude file" "cannot read exclude file $T: Is a directory" -x "$T" run meta-pass
+printf 'meta-skip\n\0meta-fail\n' >"$T/nul.exclude"
+expect_usage_error "NUL byte in an exclude file" "exclude file $T/nul.exclude is not a text file (a NUL byte on line 2)" -x "$T/nul.exclude" run meta-pass
+# binary bytes in a config file are shown escaped, never raw
+printf 'seed = 1\033[31m\377\n' >"$T/binary.conf"
+out=$("$DMAPTEST" -c "$T/binary.conf" run meta-pass 2>&1 >/dev/null)
+expect_eq "config error escapes binary bytes" "$(head -n 1 <<<"$out")" "dmaptest: $T/binary.conf:1: seed: '1\x1b[31m\xff' is not an unsigned integer"
+if LC_ALL=C grep -q $'[\x01-\x08\x0e-\x1f\x7f-\xff]' <<<"$out"; then
+	bad "config error printed raw binary bytes"
+else
+	ok "config error holds no raw binary bytes"
+fi
+
 # the command line's choice of target beats the config file's
 "$DMAPTEST" -c "$T/both.conf" --target dir --dir "$T" -o "$res.2" --progress none run meta-pass >/dev/null 2>&1
 expect_eq "command line target over the file's mount" "$?" 0
