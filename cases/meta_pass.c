@@ -1,10 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* meta-pass: reports PASS with a metric; the runner must say PASS. */
+/*
+ * meta-pass: reports PASS with a metric; the runner must say PASS.
+ * Parameter sleep_ms (0): take that long first, beating (for tests that
+ * stop a run in the middle of a passing case).
+ */
+#include <unistd.h>
+
 #include "dt_case.h"
 #include "meta.h"
 
 static void run(struct dt_ctx *ctx)
 {
+	long ms;
+
+	for (ms = dt_param_long("sleep_ms", 0); ms > 0; ms -= 50) {
+		usleep(50000);
+		dt_heartbeat_add(0, 1);
+	}
 	dt_heartbeat(4096, 1);
 	dt_metric("answer", "%d", 42);
 	dt_res(DT_PASS, "deliberate pass");

@@ -212,6 +212,8 @@ static json_object *case_json(const struct case_result *r)
 			       json_object_new_boolean(r->unkillable));
 	json_object_object_add(o, "target_died",
 			       json_object_new_boolean(r->target_died));
+	json_object_object_add(o, "interrupted",
+			       json_object_new_boolean(r->interrupted));
 	json_object_object_add(o, "dir", jstr(r->dir_name));
 	m = json_object_new_object();
 	for (i = 0; i < r->nr_metrics; i++)
@@ -290,6 +292,11 @@ char *results_run_json(const struct run_info *run)
 		json_object_array_add(a, jstr(run->argv[i]));
 	json_object_object_add(root, "command_line", a);
 	json_object_object_add(root, "options", options_json(run->opts));
+	/* what was asked for; a resumed run keeps the first run's */
+	a = json_object_new_array();
+	for (i = 0; i < run->nr_selection; i++)
+		json_object_array_add(a, jstr(run->selection[i]));
+	json_object_object_add(root, "selection", a);
 	if (run->opts && run->opts->nr_labels) {
 		json_object *l = json_object_new_object();
 
@@ -555,6 +562,11 @@ void results_free(struct run_info *run)
 	free(run->plan_ids);
 	run->plan_ids = NULL;
 	run->nr_plan = 0;
+	for (i = 0; i < run->nr_selection; i++)
+		free(run->selection[i]);
+	free(run->selection);
+	run->selection = NULL;
+	run->nr_selection = 0;
 	free(run->id);
 	free(run->target_json);
 	free(run->env_json);

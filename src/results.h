@@ -32,6 +32,7 @@ struct case_result {
 	bool excluded;
 	bool unkillable;
 	bool target_died;
+	bool interrupted;	/* the runner was asked to stop: not done */
 	double start;		/* wall clock */
 	double duration;
 	struct metric *metrics;
@@ -54,6 +55,8 @@ struct run_info {
 	char *current;		/* id of the case running now, or NULL */
 	char **plan_ids;		/* every planned case id, in order */
 	int nr_plan;
+	char **selection;	/* the words of "run WORD...", as given */
+	int nr_selection;
 	struct case_result *results;
 	int nr_results;		/* the last may still be running */
 	int nr_done;		/* finished ones: the summaries show these */

@@ -273,6 +273,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	} else {
 		decide_verdict(&out.obs, &cv);
 		set_reason(r, cv.verdict, cv.reason);
+		r->interrupted = out.obs.interrupted;
 		r->unkillable = out.obs.unkillable;
 		r->target_died = out.obs.target_died;
 		if (out.dmesg.len)
@@ -417,7 +418,8 @@ static int resume_steps(struct runner *rn, char *err, size_t errsz)
 	const struct dt_case *tc;
 	int i, j, iter;
 
-	if (resume_load(&rn->run, rn->o->resume, rn->o->resume_reason, err,
+	if (resume_load(&rn->run, rn->o->resume, rn->o->selection,
+			rn->o->nr_selection, rn->o->resume_reason, err,
 			errsz) < 0)
 		return -1;
 	for (i = 0; i < rn->run.nr_plan; i++) {
@@ -482,6 +484,10 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 			rn.run.seed = o->seed;
 	} else {
 		plan_steps(&rn);
+		rn.run.selection = xcalloc(o->nr_selection + 1, sizeof(char *));
+		for (i = 0; i < o->nr_selection; i++)
+			rn.run.selection[i] = xstrdup(o->selection[i]);
+		rn.run.nr_selection = o->nr_selection;
 		rn.run.seed = o->seed_set ? o->seed : default_seed();
 		rn.run.start = now_real();
 	}
