@@ -53,6 +53,8 @@ struct run_info {
 	char *target_json;	/* the target's description, as JSON */
 	char *env_json;		/* what env_probe() found, as JSON */
 	char *current;		/* id of the case running now, or NULL */
+	char *header;		/* the "# dmaptest ..." line of the TAP stream */
+	char *error;		/* why the run could not start, or NULL */
 	char **plan_ids;		/* every planned case id, in order */
 	int nr_plan;
 	char **selection;	/* the words of "run WORD...", as given */
@@ -92,6 +94,8 @@ void results_free(struct run_info *run);
 char *results_run_json(const struct run_info *run);
 char *results_junit(const struct run_info *run);
 char *results_tap(const struct run_info *run);
+/* The TAP stream's first lines: version, header, plan. */
+char *results_tap_head(const struct run_info *run);
 char *results_case_text(const struct case_result *r);
 /* One TAP line (and its YAML block) for result number n (1-based). */
 char *results_tap_line(const struct case_result *r, int n);

@@ -204,7 +204,9 @@ int resume_load(struct run_info *run, const char *given, char *const *sel,
 	snprintf(run->dir, sizeof(run->dir), "%s", dir);
 	run->status = "running";
 	if (json_object_object_get_ex(root, "seed", &x))
-		run->seed = json_object_get_uint64(x);
+		run->seed = json_object_is_type(x, json_type_string) ?
+			    strtoull(json_object_get_string(x), NULL, 10) :
+			    json_object_get_uint64(x);
 	run->start = now_real();
 	if (get_str(root, "start")) {
 		struct tm tm;

@@ -367,15 +367,18 @@ static void target_stop(struct runner *rn)
 static void print_summary(struct runner *rn)
 {
 	int counts[DT_NR_VERDICTS], excluded;
+	char *dir;
 
 	results_count(&rn->run, counts, &excluded);
 	progress_clear();
 	if (strcmp(rn->run.status, "complete"))
 		printf("Bail out! run %s by %s\n", rn->run.status,
 		       strsignal(stop_signal));
+	dir = printable(rn->run.dir);
 	printf("# PASS %d, FAIL %d, ERROR %d, HANG %d, SKIP %d (%d excluded); results in %s\n",
 	       counts[DT_PASS], counts[DT_FAIL], counts[DT_ERROR],
-	       counts[DT_HANG], counts[DT_SKIP], excluded, rn->run.dir);
+	       counts[DT_HANG], counts[DT_SKIP], excluded, dir);
+	free(dir);
 	printf("%d passed, %d failed, %d skipped\n", counts[DT_PASS],
 	       counts[DT_FAIL] + counts[DT_ERROR] + counts[DT_HANG],
 	       counts[DT_SKIP]);
@@ -448,7 +451,7 @@ static int resume_steps(struct runner *rn, char *err, size_t errsz)
 int run_command(struct dt_opts *o, int argc, char **argv)
 {
 	struct runner rn;
-	char err[1024];
+	char err[1024], *text;
 	int counts[DT_NR_VERDICTS], excluded, i, status = 3;
 
 	memset(&rn, 0, sizeof(rn));
@@ -505,20 +508,35 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 		goto out_procs;
 	}
 	if (target_start(&rn, err, sizeof(err)) < 0) {
-		fprintf(stderr, "dmaptest: target %s: %s\n", o->target, err);
-		printf("Bail out! target %s: %s\n", o->target, err);
+		char *msg = printable(err);
+
+		fprintf(stderr, "dmaptest: target %s: %s\n", o->target, msg);
+		free(msg);
+		/* stdout, the tap file and run.json all say why */
+		free(rn.run.header);
+		rn.run.header = xasprintf("# dmaptest %s, run %s, seed %llu, target %s",
+					  PACKAGE_VERSION, rn.run.id,
+					  (unsigned long long)rn.run.seed,
+					  o->target);
+		rn.run.error = xasprintf("target %s: %s", o->target, err);
 		rn.run.status = "target-failed";
 		rn.run.end = now_real();
 		results_update(&rn.run);
+		text = results_tap(&rn.run);
+		fputs(text, stdout);
+		free(text);
 		goto out_target;
 	}
+	free(rn.run.header);
+	rn.run.header = xasprintf("# dmaptest %s, run %s, seed %llu, target %s (%s)",
+				  PACKAGE_VERSION, rn.run.id,
+				  (unsigned long long)rn.run.seed,
+				  rn.target.ops->name, rn.target.root);
 	results_update(&rn.run);
 
-	printf("TAP version 13\n");
-	printf("# dmaptest %s, run %s, seed %llu, target %s (%s)\n",
-	       PACKAGE_VERSION, rn.run.id, (unsigned long long)rn.run.seed,
-	       rn.target.ops->name, rn.target.root);
-	printf("1..%d\n", rn.run.planned);
+	text = results_tap_head(&rn.run);
+	fputs(text, stdout);
+	free(text);
 	/* a resumed run: what was done before, then the rest */
 	for (i = 0; i < rn.run.nr_results; i++) {
 		char *line = results_tap_line(&rn.run.results[i], i + 1);

@@ -69,6 +69,39 @@ rm -rf "$res.2"
 
 expect_eq "no results folder after usage errors" "$(ls -A "$res" 2>/dev/null | wc -l)" 0
 
+# a seed above 2^53 is exact in run.json, for every JSON reader: a string
+"$DMAPTEST" run meta-pass --seed 18446744073709551615 --target dir --dir "$T" -o "$res" --progress none >/dev/null
+expect_eq "big seed, as read back" "$($JSON_GET "$res/latest/run.json" seed)" 18446744073709551615
+if grep -q '"seed":"18446744073709551615"' "$res/latest/run.json"; then
+	ok "big seed written as an exact string"
+else
+	bad "big seed: $(grep '"seed"' "$res/latest/run.json")"
+fi
+if command -v jq >/dev/null; then
+	expect_eq "big seed through jq" "$(jq -r .seed "$res/latest/run.json")" 18446744073709551615
+fi
+
+# a path with a newline and a space: the TAP header stays one line
+mkdir -p "$T/new
+line dir"
+"$DMAPTEST" run meta-pass --mount "$T/new
+line dir" -o "$res" --progress none >"$T/nl.tap"
+expect_match "newline in the target path: header" "$(sed -n 2p "$T/nl.tap")" "# dmaptest *, target dir ($T/new\\\\x0aline dir/dmaptest.*)"
+expect_eq "newline in the target path: plan line" "$(sed -n 3p "$T/nl.tap")" "1..1"
+expect_eq "newline in the target path: tap file" "$(sed -n 1,3p "$res/latest/tap")" "$(sed -n 1,3p "$T/nl.tap")"
+
+# a target that cannot start: stdout, the tap file and run.json say why
+"$DMAPTEST" run meta-pass --target dir --dir "$T/no-such-dir" -o "$res" --progress none >"$T/fail.tap" 2>"$T/fail.err"
+expect_eq "target failure: exit status" "$?" 3
+expect_eq "target failure: bail out" "$(tail -n 1 "$T/fail.tap")" "Bail out! target dir: dir target: '$T/no-such-dir' is not a directory"
+expect_eq "target failure: tap file" "$(cat "$res/latest/tap")" "$(cat "$T/fail.tap")"
+expect_eq "target failure: run.json status" "$($JSON_GET "$res/latest/run.json" status)" target-failed
+expect_eq "target failure: run.json error" "$($JSON_GET "$res/latest/run.json" error)" "target dir: dir target: '$T/no-such-dir' is not a directory"
+
+# results land where -o says, and the last lines say where, absolutely
+(cd "$T" && "$DMAPTEST" run meta-pass --target dir --dir "$T" -o rel-results --progress none >"$T/rel.tap")
+expect_match "relative -o: path printed absolute" "$(tail -n 2 "$T/rel.tap" | head -n 1)" "*; results in $T/rel-results/*"
+
 # help and version
 "$DMAPTEST" --help >"$T/help" && ok "--help exits 0" || bad "--help failed"
 expect_match "--help documents exit codes" "$(cat "$T/help")" "*Exit status:*  2  usage error*"

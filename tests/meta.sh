@@ -72,6 +72,7 @@ $JSON_GET "$run/run.json" && ok "run.json parses" || bad "run.json does not pars
 expect_eq "run.json status" "$($JSON_GET "$run/run.json" status)" complete
 expect_eq "run.json ended" "$($JSON_GET "$run/run.json" ended)" true
 expect_eq "run.json seed" "$($JSON_GET "$run/run.json" seed)" 4242
+expect_eq "results folder printed absolute" "$(tail -n 2 "$T/tap" | head -n 1 | sed 's/.*; results in //')" "$(readlink -f "$run")"
 expect_eq "run.json cases" "$($JSON_GET -n "$run/run.json" cases)" 11
 expect_eq "run.json HANG count" "$($JSON_GET "$run/run.json" summary.HANG)" 2
 expect_eq "run.json case 6" "$($JSON_GET "$run/run.json" cases.6.verdict)" HANG
@@ -80,7 +81,8 @@ expect_eq "run.json current" "$($JSON_GET "$run/run.json" current)" null
 # junit.xml and the tap file
 xmllint --noout "$run/junit.xml" && ok "junit.xml is well-formed XML" || bad "junit.xml is not XML"
 expect_match "junit counts" "$(sed -n 2p "$run/junit.xml")" '*tests="11"*'
-expect_eq "tap file plan" "$(sed -n 2p "$run/tap")" "1..11"
+expect_eq "tap file header as on stdout" "$(sed -n 1,3p "$run/tap")" "$(sed -n 1,3p "$T/tap")"
+expect_eq "tap file plan" "$(sed -n 3p "$run/tap")" "1..11"
 expect_eq "tap file lines" "$(grep -c '^\(not \)\?ok ' "$run/tap")" 11
 
 # nothing left: no tmp files, no mounts, no scratch dirs, no cgroups
