@@ -98,6 +98,20 @@ expect_eq "target failure: tap file" "$(cat "$res/latest/tap")" "$(cat "$T/fail.
 expect_eq "target failure: run.json status" "$($JSON_GET "$res/latest/run.json" status)" target-failed
 expect_eq "target failure: run.json error" "$($JSON_GET "$res/latest/run.json" error)" "target dir: dir target: '$T/no-such-dir' is not a directory"
 
+# env: the allocation observer works on any mount, so it is always shown
+expect_match "env without --mount: allocation observer" "$("$DMAPTEST" env)" "*observer: allocation*yes*"
+expect_eq "env --json without --mount: allocation observer" "$("$DMAPTEST" env --json | tr -d ' \n' | grep -o '"allocation":true')" '"allocation":true'
+# a mount point with a space and a newline: mountinfo escapes are decoded
+if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
+	sp="$T/mnt with space
+and newline"
+	mkdir -p "$sp"
+	unshare -m --propagation private "$BASH" -c 'mount -t tmpfs -o size=4m none "$1" && "$2" env --json --mount "$1"' \
+		_ "$sp" "$DMAPTEST" >"$T/env.json"
+	expect_eq "mount path with blanks: fstype" "$($JSON_GET "$T/env.json" mount.fstype)" tmpfs
+	expect_eq "mount path with blanks: DAX reason" "$($JSON_GET "$T/env.json" mount.no_dax_reason)" "not mounted with -o dax (tmpfs)"
+fi
+
 # results land where -o says, and the last lines say where, absolutely
 (cd "$T" && "$DMAPTEST" run meta-pass --target dir --dir "$T" -o rel-results --progress none >"$T/rel.tap")
 expect_match "relative -o: path printed absolute" "$(tail -n 2 "$T/rel.tap" | head -n 1)" "*; results in $T/rel-results/*"

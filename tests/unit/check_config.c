@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "conffile.h"
+#include "env.h"
 #include "options.h"
 #include "suites.h"
 #include "util.h"
@@ -153,6 +154,15 @@ START_TEST(test_config_is_a_folder)
 }
 END_TEST
 
+START_TEST(test_mount_unescape)
+{
+	char s[] = "/mnt/a\\040b\\011c\\012d\\134e\\04f\\9";
+
+	env_unescape_mount(s);
+	ck_assert_str_eq(s, "/mnt/a b\tc\nd\\e\\04f\\9");
+}
+END_TEST
+
 Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -164,6 +174,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_bad_config_key);
 	tcase_add_test(tc, test_printable);
 	tcase_add_test(tc, test_config_is_a_folder);
+	tcase_add_test(tc, test_mount_unescape);
 	suite_add_tcase(s, tc);
 	return s;
 }
