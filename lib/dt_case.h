@@ -123,6 +123,7 @@ void dt_metric(const char *key, const char *fmt, ...)
  */
 void dt_heartbeat(uint64_t bytes_done, uint64_t ops_done);
 void dt_heartbeat_add(uint64_t bytes, uint64_t ops);
+/* Bytes the case will count in all; the first call of a case stands. */
 void dt_progress_total(uint64_t total_bytes);
 void dt_phase(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

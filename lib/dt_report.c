@@ -164,9 +164,14 @@ void dt_heartbeat_add(uint64_t bytes, uint64_t ops)
 
 void dt_progress_total(uint64_t total_bytes)
 {
+	uint64_t none = 0;
+
+	/* the first total stands: one that moves makes the ETA a guess */
 	if (progress)
-		__atomic_store_n(&progress->total_bytes, total_bytes,
-				 __ATOMIC_RELAXED);
+		__atomic_compare_exchange_n(&progress->total_bytes, &none,
+					    total_bytes, false,
+					    __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED);
 }
 
 void dt_phase(const char *fmt, ...)

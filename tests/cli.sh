@@ -112,6 +112,16 @@ and newline"
 	expect_eq "mount path with blanks: DAX reason" "$($JSON_GET "$T/env.json" mount.no_dax_reason)" "not mounted with -o dax (tmpfs)"
 fi
 
+# the live progress line: never wider than the terminal ($COLUMNS when
+# stderr is no terminal), every figure with its label
+COLUMNS=40 "$DMAPTEST" run meta-pass -p meta-pass.sleep_ms=1200 --progress tty --target dir --dir "$T" -o "$res" >/dev/null 2>"$T/progress"
+lines=$(tr '\r' '\n' <"$T/progress" | sed 's/\x1b\[K//g' | grep -c .)
+wide=$(tr '\r' '\n' <"$T/progress" | sed 's/\x1b\[K//g' | awk 'length > 39' | wc -l)
+[ "$lines" -gt 0 ] && ok "progress line refreshed $lines times" || bad "no progress line in 1.2 s"
+expect_eq "progress refreshes wider than 40 columns" "$wide" 0
+COLUMNS=200 "$DMAPTEST" run meta-pass -p meta-pass.sleep_ms=600 --progress tty --target dir --dir "$T" -o "$res" >/dev/null 2>"$T/progress"
+expect_match "progress line labels its figures" "$(tr '\r' '\n' <"$T/progress" | grep -a elapsed | tail -n 1)" "*\\[1/1] meta-pass: * done, */s, elapsed * s"
+
 # results land where -o says, and the last lines say where, absolutely
 (cd "$T" && "$DMAPTEST" run meta-pass --target dir --dir "$T" -o rel-results --progress none >"$T/rel.tap")
 expect_match "relative -o: path printed absolute" "$(tail -n 2 "$T/rel.tap" | head -n 1)" "*; results in $T/rel-results/*"

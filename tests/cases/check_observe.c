@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "dt_ballast.h"
+#include "dt_case.h"
+#include "dt_proto.h"
 #include "dt_obs_priv.h"
 #include "dt_observe.h"
 
@@ -209,6 +211,48 @@ START_TEST(ballast_names)
 }
 END_TEST
 
+/* the progress line counts the case's work: a ballast is none */
+START_TEST(ballast_counts_no_bytes)
+{
+	static struct dt_case tc = { .name = "t" };
+	struct dt_ctx ctx = { .tcase = &tc, .features = DT_FEAT_FILL };
+	char dir[] = "/tmp/dt-ballast.XXXXXX", err[256];
+	struct dt_progress *prog = calloc(1, sizeof(*prog));
+	struct dt_ballast b;
+	struct dt_space sp;
+
+	ck_assert_ptr_nonnull(prog);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dt_report_attach(-1, prog, &ctx, 0);
+	ck_assert_int_eq(dt_space_get(dir, &sp), 0);
+	if (sp.usable > (64u << 20)) {
+		ck_assert_int_eq(dt_ballast_fill(&b, dir, sp.usable - (8u << 20),
+						 err, sizeof(err)), 0);
+		if (b.bytes)
+			ck_assert_uint_gt(prog->beats, 0);
+		ck_assert_uint_eq(prog->bytes, 0);
+		dt_ballast_remove(&b);
+	}
+	rmdir(dir);
+	free(prog);
+}
+END_TEST
+
+START_TEST(progress_total_stands)
+{
+	static struct dt_case tc = { .name = "t" };
+	struct dt_ctx ctx = { .tcase = &tc };
+	struct dt_progress *prog = calloc(1, sizeof(*prog));
+
+	ck_assert_ptr_nonnull(prog);
+	dt_report_attach(-1, prog, &ctx, 0);
+	dt_progress_total(100);
+	dt_progress_total(200);
+	ck_assert_uint_eq(prog->total_bytes, 100);
+	free(prog);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("case library observers");
@@ -221,6 +265,8 @@ static Suite *suite(void)
 	tcase_add_test(t, kprobe_trace_overrun);
 	tcase_add_test(t, judge_ro);
 	tcase_add_test(t, ballast_names);
+	tcase_add_test(t, ballast_counts_no_bytes);
+	tcase_add_test(t, progress_total_stands);
 	suite_add_tcase(s, t);
 	return s;
 }
