@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * check_observe.c - unit tests of the observers' parsers (dmapfs control
- * file, kprobe hist and trace text), the read-only judge, and ballast
- * names.
+ * file, kprobe hist and trace text), the read-only judge, markers,
+ * safe removal and the ballast's consent and progress rules.
  */
 #include <check.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dt_ballast.h"
 #include "dt_case.h"
+#include "dt_marker.h"
 #include "dt_proto.h"
 #include "dt_obs_priv.h"
 #include "dt_observe.h"
@@ -191,23 +197,114 @@ START_TEST(judge_ro)
 }
 END_TEST
 
-START_TEST(ballast_names)
+START_TEST(marker_names)
 {
-	char boot[16];
-	long pid;
+	struct dt_marker m, back;
+	char name[128];
 
-	ck_assert_int_eq(dt_ballast_parse_name(".dmaptest-ballast.0a1b2c3d.4242",
-					       boot, sizeof(boot), &pid), 0);
-	ck_assert_str_eq(boot, "0a1b2c3d");
-	ck_assert_int_eq(pid, 4242);
-	ck_assert_int_eq(dt_ballast_parse_name(".dmaptest-ballast.x.0", boot,
-					       sizeof(boot), &pid), -1);
-	ck_assert_int_eq(dt_ballast_parse_name(".dmaptest-ballast.abc", boot,
-					       sizeof(boot), &pid), -1);
-	ck_assert_int_eq(dt_ballast_parse_name("ballast.abc.12", boot,
-					       sizeof(boot), &pid), -1);
-	ck_assert_int_eq(dt_ballast_parse_name(".dmaptest-ballast.ab.12x",
-					       boot, sizeof(boot), &pid), -1);
+	dt_marker_self(&m);
+	ck_assert_int_eq(m.euid, geteuid());
+	ck_assert_int_eq(m.pid, getpid());
+	ck_assert_uint_gt(m.start, 0);
+	ck_assert_int_eq(strlen(m.boot), DT_MARKER_BOOT_LEN);
+	ck_assert_int_eq(dt_marker_name(&m, DT_BALLAST_PREFIX, name,
+					sizeof(name)), 0);
+	ck_assert_int_eq(dt_marker_parse_name(name, DT_BALLAST_PREFIX, &back),
+			 0);
+	ck_assert_int_eq(back.euid, m.euid);
+	ck_assert_str_eq(back.boot, m.boot);
+	ck_assert_int_eq(back.pid, m.pid);
+	ck_assert_uint_eq(back.start, m.start);
+	/* the old names, and anything else, carry no marker */
+	ck_assert_int_eq(dt_marker_parse_name(".dmaptest-ballast.0a1b2c3d.4242",
+					      DT_BALLAST_PREFIX, &back), -1);
+	ck_assert_int_eq(dt_marker_parse_name(".dmaptest-ballast.0.0123456789abcdef0123456789abcdef.0.1",
+					      DT_BALLAST_PREFIX, &back), -1);
+	ck_assert_int_eq(dt_marker_parse_name(".dmaptest-ballast.0.0123456789abcdef0123456789abcdef.12.x",
+					      DT_BALLAST_PREFIX, &back), -1);
+	ck_assert_int_eq(dt_marker_parse_name(".dmaptest-ballast.0.0123456789ABCDEF0123456789abcdef.12.3",
+					      DT_BALLAST_PREFIX, &back), -1);
+	ck_assert_int_eq(dt_marker_parse_name(".dmaptest-ballast.0.0123456789abcdef0123456789abcdef.12.3",
+					      DT_BALLAST_PREFIX, &back), 0);
+}
+END_TEST
+
+START_TEST(marker_text_and_judge)
+{
+	char text[512], why[256], path[] = "/tmp/dt-marker.XXXXXX";
+	struct dt_marker m, back;
+	int fd, fd2;
+
+	dt_marker_self(&m);
+	dt_marker_text(&m, text, sizeof(text));
+	ck_assert_int_eq(dt_marker_parse(text, &back), 0);
+	ck_assert_str_eq(back.host, m.host);
+	ck_assert_int_eq(dt_marker_parse("dmaptest-marker 1\neuid 0\n", &back),
+			 -1);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	/* our own marker, locked by us: in use */
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	fd2 = open(path, O_RDONLY);
+	ck_assert_int_eq(dt_marker_judge(&m, fd2, why, sizeof(why)),
+			 DT_OWNER_ALIVE);
+	close(fd2);
+	/* unlocked, the pid alive and the same start: still alive */
+	ck_assert_int_eq(flock(fd, LOCK_UN), 0);
+	fd2 = open(path, O_RDONLY);
+	ck_assert_int_eq(dt_marker_judge(&m, fd2, why, sizeof(why)),
+			 DT_OWNER_ALIVE);
+	/* the same pid started at another time: gone */
+	back = m;
+	back.start++;
+	ck_assert_int_eq(dt_marker_judge(&back, fd2, why, sizeof(why)),
+			 DT_OWNER_GONE);
+	ck_assert_ptr_nonnull(strstr(why, "another process now"));
+	close(fd2);
+	/* another user's: never ours to judge */
+	back = m;
+	back.euid = m.euid + 1;
+	fd2 = open(path, O_RDONLY);
+	ck_assert_int_eq(dt_marker_judge(&back, fd2, why, sizeof(why)),
+			 DT_OWNER_OTHER);
+	close(fd2);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(rmtree_follows_no_link)
+{
+	char top[] = "/tmp/dt-rmtree.XXXXXX", p[PATH_MAX], why[256];
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(p, sizeof(p), "%s/keep", top);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/keep/precious", top);
+	fd = open(p, O_CREAT | O_WRONLY, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/gone", top);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/gone/sub", top);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/gone/sub/link-to-keep", top);
+	ck_assert_int_eq(symlink("../../keep", p), 0);
+	snprintf(p, sizeof(p), "%s/gone/file-link", top);
+	ck_assert_int_eq(symlink("../keep/precious", p), 0);
+	snprintf(p, sizeof(p), "%s/gone", top);
+	ck_assert_int_eq(dt_rmtree(p, why, sizeof(why)), 0);
+	ck_assert_int_eq(access(p, F_OK), -1);
+	snprintf(p, sizeof(p), "%s/keep/precious", top);
+	ck_assert_int_eq(access(p, F_OK), 0);
+	/* a link as the top is removed, not what it points at */
+	snprintf(p, sizeof(p), "%s/top-link", top);
+	ck_assert_int_eq(symlink("keep", p), 0);
+	ck_assert_int_eq(dt_rmtree(p, why, sizeof(why)), 0);
+	snprintf(p, sizeof(p), "%s/keep/precious", top);
+	ck_assert_int_eq(access(p, F_OK), 0);
+	ck_assert_int_eq(dt_rmtree(top, why, sizeof(why)), 0);
 }
 END_TEST
 
@@ -264,7 +361,9 @@ static Suite *suite(void)
 	tcase_add_test(t, kprobe_trace);
 	tcase_add_test(t, kprobe_trace_overrun);
 	tcase_add_test(t, judge_ro);
-	tcase_add_test(t, ballast_names);
+	tcase_add_test(t, marker_names);
+	tcase_add_test(t, marker_text_and_judge);
+	tcase_add_test(t, rmtree_follows_no_link);
 	tcase_add_test(t, ballast_counts_no_bytes);
 	tcase_add_test(t, progress_total_stands);
 	suite_add_tcase(s, t);
