@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dt_marker.h"
 #include "env.h"
 #include "target.h"
 
@@ -161,14 +163,21 @@ static bool has_opt(const char *opts, const char *opt)
 /* STATX_ATTR_DAX of a fresh file on the mount; -1 when unknown */
 static int probe_file_dax(const char *dir)
 {
-	char path[4200];
+	char path[4300], name[128];
+	struct dt_marker m;
 	struct statx stx;
 	int fd, ret = -1;
 
-	snprintf(path, sizeof(path), "%s/.dmaptest-env.%d", dir, (int)getpid());
-	fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+	/* marked and locked, like every file dmaptest may leave */
+	dt_marker_self(&m);
+	if (dt_marker_name(&m, ".dmaptest-env.", name, sizeof(name)) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
 	if (fd < 0)
 		return -1;
+	flock(fd, LOCK_EX | LOCK_NB);
 	if (!statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) &&
 	    (stx.stx_attributes_mask & STATX_ATTR_DAX))
 		ret = !!(stx.stx_attributes & STATX_ATTR_DAX);

@@ -17,6 +17,7 @@
 #include "results.h"
 #include "resume.h"
 #include "run.h"
+#include "scratch.h"
 #include "select.h"
 #include "target.h"
 #include "util.h"
@@ -90,6 +91,7 @@ struct runner {
 	struct plan plan;
 	struct step *steps;
 	int nr_steps;
+	struct scratch local;		/* the runner's own scratch folder */
 	struct dt_target target;
 	bool target_up;
 	struct utsname uts;
@@ -333,6 +335,8 @@ static int target_start(struct runner *rn, char *err, size_t errsz)
 	}
 	memset(&rn->target, 0, sizeof(rn->target));
 	rn->target.ops = ops;
+	snprintf(rn->target.local, sizeof(rn->target.local), "%s",
+		 rn->local.path);
 	snprintf(rn->target.log_dir, sizeof(rn->target.log_dir), "%s",
 		 rn->run.dir);
 	if (ops->setup(&rn->target, rn->o, err, errsz) < 0) {
@@ -346,6 +350,30 @@ static int target_start(struct runner *rn, char *err, size_t errsz)
 	free(rn->run.env_json);
 	rn->run.env_json = rn->target.env_json;
 	rn->target.env_json = NULL;
+	return 0;
+}
+
+/*
+ * The runner's own scratch folder, under the per-user parent, after
+ * removing what runs that are gone left there: mount points, the cases'
+ * tmp folders, the dir target's files without --dir.
+ */
+static int local_start(struct runner *rn, char *err, size_t errsz)
+{
+	char parent[PATH_MAX - 128], tmp[PATH_MAX];
+
+	if (scratch_parent(parent, sizeof(parent), err, errsz) < 0)
+		return -1;
+	if (scratch_create(&rn->local, parent, err, errsz) < 0)
+		return -1;
+	/* the cgroups of dead runners first: the reaper takes their folders */
+	procs_cgroups(strrchr(rn->local.path, '/') + 1, parent);
+	scratch_reap(parent, stderr, "dmaptest: ", false, 30.0);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", rn->local.path);
+	if (mkdir(tmp, 0700) < 0) {
+		snprintf(err, errsz, "%.900s: %s", tmp, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -456,6 +484,7 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 
 	memset(&rn, 0, sizeof(rn));
 	rn.o = o;
+	rn.local.lock_fd = -1;
 	static char *every[] = { "all", "meta" };
 
 	/* a resumed run takes its plan from the run folder */
@@ -507,7 +536,8 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 		fprintf(stderr, "dmaptest: %s\n", err);
 		goto out_procs;
 	}
-	if (target_start(&rn, err, sizeof(err)) < 0) {
+	if (local_start(&rn, err, sizeof(err)) < 0 ||
+	    target_start(&rn, err, sizeof(err)) < 0) {
 		char *msg = printable(err);
 
 		fprintf(stderr, "dmaptest: target %s: %s\n", o->target, msg);
@@ -568,6 +598,7 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 			 1 : 0;
 out_target:
 	target_stop(&rn);
+	scratch_remove(&rn.local, WORKDIR_CLEANUP_TIMEOUT);
 	results_free(&rn.run);
 out_procs:
 	procs_reap();

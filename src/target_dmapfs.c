@@ -43,7 +43,7 @@
 
 struct dmapfs_priv {
 	const struct dt_opts *o;
-	char base[PATH_MAX - 64];	/* dmaptest.<pid>.XXXXXX */
+	char base[PATH_MAX - 64];	/* the runner's scratch folder */
 	char host[PATH_MAX];		/* the ext4 mount */
 	char share[PATH_MAX];		/* host/share: dmapfs's backing dir */
 	char mnt[PATH_MAX];		/* the dmapfs mount */
@@ -345,7 +345,6 @@ static int dmapfs_setup(struct dt_target *t, const struct dt_opts *o,
 			char *err, size_t errsz)
 {
 	struct dmapfs_priv *p = xcalloc(1, sizeof(*p));
-	const char *tmp = getenv("TMPDIR");
 	struct env_info env;
 
 	t->priv = p;
@@ -363,14 +362,9 @@ static int dmapfs_setup(struct dt_target *t, const struct dt_opts *o,
 			 strerror(errno));
 		return -1;
 	}
-	target_remove_stale(tmp && *tmp ? tmp : "/tmp");
-	snprintf(p->base, sizeof(p->base), "%s/dmaptest.%d.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp", (int)getpid());
-	if (!mkdtemp(p->base)) {
-		snprintf(err, errsz, "cannot create %s: %s", p->base,
-			 strerror(errno));
-		return -1;
-	}
+	/* mount points in the runner's own scratch folder (0700, marked) */
+	snprintf(p->base, sizeof(p->base), "%.*s", (int)sizeof(p->base) - 1,
+		 t->local);
 	snprintf(p->host, sizeof(p->host), "%s/host", p->base);
 	snprintf(p->share, sizeof(p->share), "%s/host/share", p->base);
 	snprintf(p->mnt, sizeof(p->mnt), "%s/mnt", p->base);
@@ -439,12 +433,10 @@ static void dmapfs_teardown(struct dt_target *t)
 	stop_dmapfs(p, false);
 	if (p->host_mounted)
 		umount2(p->host, MNT_DETACH);
+	/* the runner removes its scratch folder (p->base) itself */
 	if (p->base[0]) {
 		rmdir(p->mnt);
 		rmdir(p->host);
-		if (!strncmp(p->log, p->base, strlen(p->base)))
-			unlink(p->log);
-		rmdir(p->base);
 	}
 	free(p);
 	t->priv = NULL;

@@ -89,6 +89,6 @@ expect_eq "tap file lines" "$(grep -c '^\(not \)\?ok ' "$run/tap")" 11
 expect_eq "temp files" "$(find "$res" -name '*.tmp.*' | wc -l)" 0
 expect_eq "mount count" "$(wc -l < /proc/self/mounts)" "$mounts_before"
 expect_eq "scratch dirs" "$(find "$T" -maxdepth 1 -name 'dmaptest.*' | wc -l)" 0
-expect_eq "runner cgroup" "$(find /sys/fs/cgroup -maxdepth 2 -name "dmaptest.$runner" 2>/dev/null | wc -l)" 0
+expect_eq "runner cgroup" "$(find /sys/fs/cgroup -maxdepth 2 -name "dmaptest.$runner.*" 2>/dev/null | wc -l)" 0
 
 finish

@@ -59,6 +59,6 @@ expect_eq "dmaptest mounts visible" "$(grep -c dmaptest /proc/mounts)" 0
 
 # the next run removes the scratch folder the killed one left
 "$DMAPTEST" run meta-pass "${common[@]}" >/dev/null 2>&1
-expect_eq "stale scratch folders" "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name "dmaptest.$runner.*" | wc -l)" 0
+expect_eq "stale scratch folders" "$(find /run/dmaptest -maxdepth 1 -name "dmaptest.$runner.*" | wc -l)" 0
 
 finish

@@ -1,0 +1,149 @@
+#!/bin/bash
+# safety.sh - what dmaptest removes, as root on a shared machine: only its
+# own marked leftovers whose runner is provably gone (a live runner in
+# another pid namespace is not gone), never through a link, never across
+# a mount; its scratch folders are 0700 and marked.
+. "$(dirname "$0")/lib.sh"
+
+root=no
+[ "$(id -u)" -eq 0 ] && root=yes
+boot=$(tr -d '-' </proc/sys/kernel/random/boot_id)
+host=$(hostname)
+uid=$(id -u)
+
+# a leftover scratch folder with a marker: NAME EUID BOOT PID
+marked() {
+	mkdir -p "$P/$1/run/case"
+	printf 'dmaptest-marker 1\neuid %s\nboot %s\npid %s\nstart 1\nhost %s\n' \
+		"$2" "$3" "$4" "$host" >"$P/$1/.dmaptest-marker"
+	echo data >"$P/$1/run/case/file"
+}
+
+# ---- 1. dmaptest cleanup: what is removed, what is left and why
+P=$T/shared
+mkdir -p "$P" "$P/elsewhere"
+chmod 1777 "$P"
+echo precious >"$P/elsewhere/precious"
+marked dmaptest.999997.dead "$uid" "$boot" 999997
+marked dmaptest.999996.otherboot "$uid" 0123456789abcdef0123456789abcdef 999996
+marked dmaptest.999995.locked "$uid" "$boot" 999995
+marked dmaptest.999994.otheruser $((uid + 1)) "$boot" 999994
+mkdir -p "$P/dmaptest.999993.nomarker"
+ln -s "$P/elsewhere" "$P/dmaptest.999992.link"
+marked dmaptest.999991.withlinks "$uid" "$boot" 999991
+ln -s "$P/elsewhere" "$P/dmaptest.999991.withlinks/run/dir-link"
+ln -s "$P/elsewhere/precious" "$P/dmaptest.999991.withlinks/run/case/file-link"
+# this shell's start time: field 22 of /proc/PID/stat (20th after the ')')
+start=$(sed 's/.*) //' /proc/$$/stat | cut -d' ' -f20)
+touch "$P/.dmaptest-ballast.$uid.$boot.999990.5" "$P/.dmaptest-ballast.1a2b.77" \
+	"$P/.dmaptest-ballast.$uid.$boot.$$.$start" "$P/.dmaptest-ballast.$uid.$boot.$$.1"
+if [ $root = yes ]; then
+	# the issue's case: a nobody-owned folder named like a scratch folder
+	mkdir -p "$P/dmaptest.999999.my-notes"
+	echo "years of work" >"$P/dmaptest.999999.my-notes/thesis.txt"
+	chown -R nobody "$P/dmaptest.999999.my-notes"
+fi
+# a runner that lives, as far as the lock says (its pid is long gone)
+flock -x "$P/dmaptest.999995.locked/.dmaptest-marker" sleep 60 &
+locker=$!
+on_exit "kill $locker 2>/dev/null"
+for _ in $(seq 50); do
+	flock -n -x "$P/dmaptest.999995.locked/.dmaptest-marker" true 2>/dev/null || break
+	sleep 0.05
+done
+
+"$DMAPTEST" cleanup --mount "$P" >"$T/cleanup" 2>&1
+expect_eq "cleanup: exit status" "$?" 0
+cat "$T/cleanup"
+listed() { grep -F "$1: $P/$2 (" "$T/cleanup" | head -n 1; }
+expect_match "dead runner's folder removed" "$(listed removed dmaptest.999997.dead)" "*its runner (pid 999997) is gone)"
+expect_match "other boot's folder removed" "$(listed removed dmaptest.999996.otherboot)" "*ran in another boot)"
+expect_match "locked folder left" "$(listed left dmaptest.999995.locked)" "*in use: its runner holds the lock*"
+expect_match "another user's marker left" "$(listed left dmaptest.999994.otheruser)" "*another user's (uid $((uid + 1))))"
+expect_match "unmarked folder left" "$(listed left dmaptest.999993.nomarker)" "*no dmaptest marker in it*"
+expect_match "link left, not followed" "$(listed left dmaptest.999992.link)" "*not a folder)"
+expect_match "links inside removed as links" "$(listed removed dmaptest.999991.withlinks)" "*is gone)"
+expect_eq "what the links pointed at" "$(cat "$P/elsewhere/precious" 2>&1)" precious
+expect_match "dead case's ballast removed" "$(listed removed ".dmaptest-ballast.$uid.$boot.999990.5")" "*is gone)"
+expect_match "unmarked ballast name left" "$(listed left .dmaptest-ballast.1a2b.77)" "*no dmaptest marker in its name*"
+expect_match "a live process's ballast left" "$(listed left ".dmaptest-ballast.$uid.$boot.$$.$start")" "*still runs)"
+expect_match "a reused pid's ballast removed" "$(listed removed ".dmaptest-ballast.$uid.$boot.$$.1")" "*that pid is another process now)"
+for d in dmaptest.999995.locked dmaptest.999994.otheruser dmaptest.999993.nomarker; do
+	[ -d "$P/$d" ] && ok "$d is still there" || bad "$d was removed"
+done
+if [ $root = yes ]; then
+	expect_match "nobody's folder left" "$(listed left dmaptest.999999.my-notes)" "*another user's (uid $(id -u nobody)))"
+	expect_eq "nobody's thesis" "$(cat "$P/dmaptest.999999.my-notes/thesis.txt" 2>&1)" "years of work"
+	expect_eq "cleanup summary" "$(tail -n 1 "$T/cleanup")" "5 removed, 7 left, 0 failed"
+else
+	expect_eq "cleanup summary" "$(tail -n 1 "$T/cleanup")" "5 removed, 6 left, 0 failed"
+fi
+kill "$locker" 2>/dev/null
+wait "$locker" 2>/dev/null
+
+# ---- 2. a stale folder with a mount inside: the walk does not cross it
+if [ $root = yes ] && command -v unshare >/dev/null; then
+	marked dmaptest.999989.mounted "$uid" "$boot" 999989
+	mkdir -p "$P/dmaptest.999989.mounted/run/mnt"
+	unshare -m --propagation private "$BASH" -c \
+		'mount --bind "$1/elsewhere" "$1/dmaptest.999989.mounted/run/mnt" && "$2" cleanup --mount "$1"' \
+		_ "$P" "$DMAPTEST" >"$T/cleanup2" 2>&1
+	expect_eq "mount inside: cleanup exit status" "$?" 1
+	expect_match "mount inside: not crossed" "$(grep -F "$P/dmaptest.999989.mounted" "$T/cleanup2")" \
+		"could not remove: * (mnt: another file system is mounted there: not crossed)"
+	expect_eq "mount inside: what was mounted" "$(cat "$P/elsewhere/precious" 2>&1)" precious
+	rm -rf "$P/dmaptest.999989.mounted"
+fi
+
+# ---- 3. the runner's scratch folders are 0700 and marked; a live runner
+# in another pid namespace is neither reaped by a run nor by cleanup
+res=$T/results
+if [ $root = yes ] && unshare -p -f -m --mount-proc true 2>/dev/null; then
+	ns=(unshare -p -f -m --mount-proc)
+else
+	ns=()
+fi
+"${ns[@]}" "$DMAPTEST" run meta-pass -p meta-pass.sleep_ms=4000 --target dir --dir "$P" \
+	-o "$res/a" --progress none >"$T/a.tap" 2>&1 &
+first=$!
+on_exit "kill -9 $first 2>/dev/null"
+wait_for_case "$res/a" meta-pass || bad "the first run never started its case"
+scratch=$(find "$P" -maxdepth 1 -name 'dmaptest.*' -newer "$T/cleanup" -type d | head -n 1)
+expect_eq "scratch folder on --dir: mode" "$(stat -c %a "$scratch" 2>&1)" 700
+expect_match "scratch folder on --dir: marker" "$(cat "$scratch/.dmaptest-marker" 2>&1)" \
+	"dmaptest-marker 1*euid $uid*boot $boot*pid *start *"
+if [ ${#ns[@]} -gt 0 ]; then
+	expect_match "the first runner is in another pid namespace" "$(cat "$scratch/.dmaptest-marker")" "*pid [12]*"
+fi
+# another run on the same folder, and cleanup, while it runs
+"$DMAPTEST" run meta-pass --target dir --dir "$P" -o "$res/b" --progress none >"$T/b.tap" 2>&1
+expect_eq "a second run beside it" "$?" 0
+"$DMAPTEST" cleanup --mount "$P" >"$T/cleanup3" 2>&1
+expect_match "cleanup leaves the live runner's folder" "$(grep -F "$scratch" "$T/cleanup3")" "left: $scratch (in use: *"
+[ -d "$scratch" ] && ok "the live runner's folder is there" || bad "the live runner's folder was removed"
+wait "$first"
+expect_eq "the first run passed" "$?" 0
+expect_eq "its folder went with it" "$(ls -d "$scratch" 2>/dev/null)" ""
+if [ $root = yes ]; then
+	expect_eq "per-user parent: mode" "$(stat -c %a /run/dmaptest 2>&1)" 700
+fi
+
+# the other way round: a run and cleanup in another pid namespace (where
+# this runner's pid means nothing) leave this runner, its case and its
+# cgroup alone
+if [ ${#ns[@]} -gt 0 ]; then
+	"$DMAPTEST" run meta-pass -p meta-pass.sleep_ms=4000 --target dir --dir "$P" \
+		-o "$res/h" --progress none >"$T/h.tap" 2>&1 &
+	outer=$!
+	on_exit "kill -9 $outer 2>/dev/null"
+	wait_for_case "$res/h" meta-pass || bad "the outer run never started its case"
+	"${ns[@]}" "$DMAPTEST" run meta-pass --target dir --dir "$P" -o "$res/i" --progress none >/dev/null 2>&1
+	expect_eq "a run in another pid namespace" "$?" 0
+	"${ns[@]}" "$DMAPTEST" cleanup --mount "$P" >"$T/cleanup4" 2>&1
+	expect_match "cleanup in another pid namespace" "$(cat "$T/cleanup4")" "*left: $P/dmaptest.$outer.* (in use: *"
+	wait "$outer"
+	expect_eq "the outer run's case was left alone" "$?" 0
+	expect_eq "the outer run's verdict" "$(result_get "$res/h/latest" meta-pass verdict)" PASS
+fi
+
+finish
