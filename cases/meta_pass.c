@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * meta-pass: reports PASS with a metric; the runner must say PASS.
- * Parameter sleep_ms (0): take that long first, beating (for tests that
- * stop a run in the middle of a passing case).
+ * Parameters: sleep_ms (0): take that long first, beating (for tests
+ * that stop a run in the middle of a passing case); register (none): ask
+ * the runner to remove that path after the case (for the tests of what
+ * the runner agrees to remove).
  */
 #include <unistd.h>
 
@@ -11,8 +13,11 @@
 
 static void run(struct dt_ctx *ctx)
 {
+	const char *reg = dt_param("register");
 	long ms;
 
+	if (reg)
+		dt_register_file(reg);
 	for (ms = dt_param_long("sleep_ms", 0); ms > 0; ms -= 50) {
 		usleep(50000);
 		dt_heartbeat_add(0, 1);

@@ -168,7 +168,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	struct dt_ctx ctx;
 	struct req_env env;
 	struct sbuf unmet;
-	char workdir[PATH_MAX], path[PATH_MAX], group[64];
+	char workdir[PATH_MAX], path[PATH_MAX], group[64], tmpdir[PATH_MAX];
 	uint64_t free_bytes = 0;
 	double t0;
 	int full_fd, i;
@@ -218,6 +218,19 @@ static void run_one(struct runner *rn, const struct step *step)
 		goto done;
 	}
 
+	/* its tmp folder: off the target, inside the runner's own folder */
+	if (snprintf(tmpdir, sizeof(tmpdir), "%s/tmp/%s", rn->local.path,
+		     r->dir_name) >= (int)sizeof(tmpdir) ||
+	    (mkdir(tmpdir, 0700) < 0 && errno != EEXIST)) {
+		char msg[PATH_MAX + 64];
+
+		snprintf(msg, sizeof(msg), "cannot create the tmp folder %s: %s",
+			 tmpdir, strerror(errno));
+		set_reason(r, DT_ERROR, msg);
+		remove_tree_bounded(workdir, WORKDIR_CLEANUP_TIMEOUT);
+		goto done;
+	}
+
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.tcase = tc;
 	ctx.variant = it->variant;
@@ -253,6 +266,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	wp.grace = o->grace;
 	wp.target = &rn->target;
 	wp.stop_fd = stop_pipe[0];
+	wp.tmpdir = tmpdir;
 	wp.verbose = o->verbose;
 	wp.kmsg = o->kmsg;
 	snprintf(group, sizeof(group), "case-%d", rn->index);
@@ -293,16 +307,31 @@ static void run_one(struct runner *rn, const struct step *step)
 	if (r->verdict == DT_HANG || r->target_died || out.obs.unkillable)
 		restart_target(rn, r->target_died ? "target died" :
 						    "case hung");
-	/* files the case asked us to remove, then its scratch directory */
-	for (i = 0; i < out.nr_files; i++)
+	/*
+	 * Files the case asked us to remove, then its folders. Only what is
+	 * inside its own scratch or tmp folder: the runner may be root, and
+	 * a path from a case is no order to remove anything anywhere.
+	 */
+	for (i = 0; i < out.nr_files; i++) {
+		FILE *log = wp.log ? wp.log : stderr;
+
+		if (!scratch_within(out.files[i], workdir) &&
+		    !scratch_within(out.files[i], tmpdir)) {
+			fprintf(log, "refused to remove %s (registered by the case): it is outside the case's scratch folder %s and tmp folder %s\n",
+				out.files[i], workdir, tmpdir);
+			continue;
+		}
 		if (remove_tree_bounded(out.files[i], WORKDIR_CLEANUP_TIMEOUT))
-			fprintf(wp.log ? wp.log : stderr,
-				"could not remove %s (registered by the case)\n",
+			fprintf(log, "could not remove %s (registered by the case)\n",
 				out.files[i]);
+	}
 	if (remove_tree_bounded(workdir, WORKDIR_CLEANUP_TIMEOUT) != 0 &&
 	    wp.log)
 		fprintf(wp.log, "could not remove scratch directory %s\n",
 			workdir);
+	if (remove_tree_bounded(tmpdir, WORKDIR_CLEANUP_TIMEOUT) != 0 &&
+	    wp.log)
+		fprintf(wp.log, "could not remove tmp folder %s\n", tmpdir);
 	if (wp.log)
 		fclose(wp.log);
 	if (full_fd >= 0)

@@ -2,7 +2,8 @@
 # safety.sh - what dmaptest removes, as root on a shared machine: only its
 # own marked leftovers whose runner is provably gone (a live runner in
 # another pid namespace is not gone), never through a link, never across
-# a mount; its scratch folders are 0700 and marked.
+# a mount; its scratch folders are 0700 and marked; and a path a case
+# registers outside its own folders is refused.
 . "$(dirname "$0")/lib.sh"
 
 root=no
@@ -145,5 +146,16 @@ if [ ${#ns[@]} -gt 0 ]; then
 	expect_eq "the outer run's case was left alone" "$?" 0
 	expect_eq "the outer run's verdict" "$(result_get "$res/h/latest" meta-pass verdict)" PASS
 fi
+
+# ---- 4. a path a case registers outside its own folders is not removed
+echo precious >"$T/victim"
+"$DMAPTEST" run meta-pass -p meta-pass.register="$T/victim" --target dir --dir "$T" \
+	-o "$res/c" --progress none >/dev/null 2>&1
+expect_eq "registered path outside: still there" "$(cat "$T/victim" 2>&1)" precious
+expect_match "registered path outside: logged" "$(cat "$res/c/latest/meta-pass/log")" \
+	"*refused to remove $T/victim (registered by the case): it is outside the case's scratch folder * and tmp folder *"
+"$DMAPTEST" run meta-pass -p meta-pass.register="$T/dmaptest.1.x/../victim" --target dir --dir "$T" \
+	-o "$res/c" --progress none >/dev/null 2>&1
+expect_eq "registered path climbing out: still there" "$(cat "$T/victim" 2>&1)" precious
 
 finish
