@@ -111,6 +111,9 @@ void dt_res(enum dt_verdict v, const char *fmt, ...)
 /* Report ERROR, run cleanup() and end the case. */
 void dt_brk(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
+/* Report SKIP (a requirement found unmet at run time), clean up, end. */
+void dt_skip(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
 /* Informational line into the case log (and the console with -v). */
 void dt_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A named figure for the result file, run.json and junit.xml. */
@@ -129,6 +132,9 @@ void dt_phase(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Ask the runner to undo this if the case cannot (crash, kill, hang). */
 void dt_register_file(const char *path);
+
+/* May the case fill the target's file system (DT_FEAT_FILL)? */
+bool dt_fill_allowed(void);
 
 /* Seconds left of the runtime budget (scaled); < 0 when no budget. */
 double dt_runtime_left(void);

@@ -144,6 +144,18 @@ void dt_brk(const char *fmt, ...)
 	_exit(0);
 }
 
+void dt_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	send_line('R', dt_verdict_name(DT_SKIP), fmt, ap);
+	va_end(ap);
+	run_cleanup();
+	fflush(NULL);
+	_exit(0);
+}
+
 void dt_heartbeat(uint64_t bytes_done, uint64_t ops_done)
 {
 	if (!progress)
@@ -187,6 +199,11 @@ void dt_phase(const char *fmt, ...)
 		__atomic_add_fetch(&progress->beats, 1, __ATOMIC_RELEASE);
 	}
 	dt_info("phase: %s", buf);
+}
+
+bool dt_fill_allowed(void)
+{
+	return cur_ctx && (cur_ctx->features & DT_FEAT_FILL);
 }
 
 double dt_runtime_left(void)

@@ -2,8 +2,9 @@
 # safety.sh - what dmaptest removes, as root on a shared machine: only its
 # own marked leftovers whose runner is provably gone (a live runner in
 # another pid namespace is not gone), never through a link, never across
-# a mount; its scratch folders are 0700 and marked; and a path a case
-# registers outside its own folders is refused.
+# a mount; its scratch folders are 0700 and marked; a path a case
+# registers outside its own folders is refused; and no case fills a mount
+# the runner did not make without --allow-fill.
 . "$(dirname "$0")/lib.sh"
 
 root=no
@@ -157,5 +158,48 @@ expect_match "registered path outside: logged" "$(cat "$res/c/latest/meta-pass/l
 "$DMAPTEST" run meta-pass -p meta-pass.register="$T/dmaptest.1.x/../victim" --target dir --dir "$T" \
 	-o "$res/c" --progress none >/dev/null 2>&1
 expect_eq "registered path climbing out: still there" "$(cat "$T/victim" 2>&1)" precious
+
+# ---- 5. no fill of a mount the runner did not make without --allow-fill
+# (dmapfs mounted here by hand, tested with --mount: a DAX mount)
+dmapfs=$top_builddir/dmapfs/dmapfs
+if [ $root = yes ] && [ -c /dev/fuse ] && [ -x "$dmapfs" ] && command -v mkfs.ext4 >/dev/null; then
+	W=$T/dmapfs
+	mkdir -p "$W/host" "$W/mnt"
+	# run_on_dmapfs OUT DMAPTEST-ARGS...: on a fresh 256M host
+	run_on_dmapfs() {
+		local out=$1
+		shift
+		unshare -m --propagation private "$BASH" -c '
+			W=$1 dmapfs=$2; shift 2
+			rm -f "$W/img" "$W/ready"
+			truncate -s 256M "$W/img" && mkfs.ext4 -q -F -m 0 "$W/img" &&
+				mount -o loop "$W/img" "$W/host" && mkdir -p "$W/host/share" || exit 99
+			"$dmapfs" --slots 8 --ready-fd 3 "$W/host/share" "$W/mnt" 3>"$W/ready" 2>>"$W/dmapfs.log" &
+			d=$!
+			for _ in $(seq 100); do grep -q ready "$W/ready" 2>/dev/null && break; sleep 0.1; done
+			"$@"
+			rc=$?
+			kill $d; wait $d; umount "$W/host"; rm -f "$W/img"
+			exit $rc' _ "$W" "$dmapfs" "$@" >"$out" 2>&1
+	}
+	ex=(run dmap-exhaust --quick -p dmap-exhaust.factor=20 -p dmap-exhaust.runtime=1 --progress none)
+	run_on_dmapfs "$T/nofill" "$DMAPTEST" --mount "$W/mnt" -o "$res/d" "${ex[@]}"
+	nofill=$(result_get "$res/d/latest" dmap-exhaust metric.write_ranges)
+	run_on_dmapfs "$T/fill" "$DMAPTEST" --mount "$W/mnt" --allow-fill -o "$res/e" "${ex[@]}"
+	fill=$(result_get "$res/e/latest" dmap-exhaust metric.write_ranges)
+	# 64 MiB or a tenth of ~230M free, less the churn ranges: ~6 ranges;
+	# with --allow-fill 40 %: ~40
+	if [ -n "$nofill" ] && [ -n "$fill" ] && [ "$nofill" -le 12 ] && [ "$fill" -gt 24 ]; then
+		ok "dmap-exhaust reserves $nofill ranges without --allow-fill, $fill with it"
+	else
+		bad "dmap-exhaust write ranges: '$nofill' without --allow-fill, '$fill' with it"
+	fi
+	run_on_dmapfs "$T/space" "$DMAPTEST" --mount "$W/mnt" -o "$res/f" "${ex[@]}" -p space=60
+	expect_eq "-p space without --allow-fill: verdict" "$(result_get "$res/f/latest" dmap-exhaust verdict)" SKIP
+	expect_match "-p space without --allow-fill: reason" "$(result_get "$res/f/latest" dmap-exhaust reason)" "parameter space=60 *needs --allow-fill"
+	run_on_dmapfs "$T/full" "$DMAPTEST" --mount "$W/mnt" -o "$res/g" run truncate-od/native-full host-enospc --quick --progress none
+	expect_match "fills need --allow-fill" "$(result_get "$res/g/latest" host-enospc reason)" "*fill*"
+	expect_eq "host-enospc without --allow-fill" "$(result_get "$res/g/latest" host-enospc verdict)" SKIP
+fi
 
 finish

@@ -308,6 +308,50 @@ START_TEST(rmtree_follows_no_link)
 }
 END_TEST
 
+START_TEST(fill_needs_consent)
+{
+	static struct dt_case tc = { .name = "t" };
+	struct dt_ctx ctx = { .tcase = &tc, .features = 0 };
+	char dir[] = "/tmp/dt-ballast.XXXXXX", err[256], p[PATH_MAX];
+	struct dt_ballast b;
+	uint64_t budget;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dt_report_attach(-1, NULL, &ctx, 0);
+	ck_assert_int_eq(dt_ballast_fill(&b, dir, 0, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "needs --allow-fill"));
+	/* nothing was made */
+	snprintf(p, sizeof(p), "%s", dir);
+	ck_assert_int_eq(rmdir(p), 0);
+	/* reservations: a tenth, at most 64 MiB, without consent */
+	ck_assert_int_eq(dt_space_budget(&ctx, 10ULL << 30, 40, &budget, err,
+					 sizeof(err)), 0);
+	ck_assert_uint_eq(budget, 64ULL << 20);
+	ck_assert_int_eq(dt_space_budget(&ctx, 100ULL << 20, 40, &budget, err,
+					 sizeof(err)), 0);
+	ck_assert_uint_eq(budget, 10ULL << 20);
+	ctx.features = DT_FEAT_FILL;
+	ck_assert_int_eq(dt_space_budget(&ctx, 10ULL << 30, 40, &budget, err,
+					 sizeof(err)), 0);
+	ck_assert_uint_eq(budget, (10ULL << 30) / 100 * 40);
+}
+END_TEST
+
+START_TEST(space_param_needs_consent)
+{
+	static struct dt_case tc = { .name = "t" };
+	static const char *const params[] = { "space=60", NULL };
+	struct dt_ctx ctx = { .tcase = &tc, .params = params };
+	uint64_t budget;
+	char why[256];
+
+	dt_report_attach(-1, NULL, &ctx, 0);
+	ck_assert_int_eq(dt_space_budget(&ctx, 10ULL << 30, 40, &budget, why,
+					 sizeof(why)), -1);
+	ck_assert_ptr_nonnull(strstr(why, "needs --allow-fill"));
+}
+END_TEST
+
 /* the progress line counts the case's work: a ballast is none */
 START_TEST(ballast_counts_no_bytes)
 {
@@ -364,6 +408,8 @@ static Suite *suite(void)
 	tcase_add_test(t, marker_names);
 	tcase_add_test(t, marker_text_and_judge);
 	tcase_add_test(t, rmtree_follows_no_link);
+	tcase_add_test(t, fill_needs_consent);
+	tcase_add_test(t, space_param_needs_consent);
 	tcase_add_test(t, ballast_counts_no_bytes);
 	tcase_add_test(t, progress_total_stands);
 	suite_add_tcase(s, t);
