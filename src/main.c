@@ -17,9 +17,9 @@ int main(int argc, char **argv)
 	if (opts_parse(&o, argc, argv, err, sizeof(err)) < 0) {
 		char *msg = printable(err);
 
+		/* one line: what is wrong, and where */
 		fprintf(stderr, "dmaptest: %s\n", msg);
 		free(msg);
-		fprintf(stderr, "Try 'dmaptest --help'.\n");
 		opts_free(&o);
 		return 2;
 	}

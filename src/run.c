@@ -526,6 +526,14 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 		free(msg);
 		return 2;
 	}
+	/* without root the run falls back to --target dir: say so first */
+	if (!strcmp(o->target, "dmapfs") && geteuid() != 0 &&
+	    opts_dmapfs_only_given(o)) {
+		fprintf(stderr, "dmaptest: --%s needs the dmapfs target, which needs root: as uid %u the run would test --target dir\n",
+			opts_dmapfs_only_given(o), (unsigned int)geteuid());
+		plan_free(&rn.plan);
+		return 2;
+	}
 	uname(&rn.uts);
 	if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		perror("dmaptest: pipe");

@@ -13,6 +13,7 @@ expect_usage_error() {
 	status=$?
 	expect_eq "$what: exit status" "$status" 2
 	expect_match "$what: message" "$(head -n 1 <<<"$out")" "dmaptest: $want"
+	expect_eq "$what: one line" "$(wc -l <<<"$out")" 1
 }
 
 expect_usage_error "unknown case" "unknown case or group 'no-such-case' (see 'dmaptest list')" run meta-pass no-such-case
@@ -48,6 +49,8 @@ expect_usage_error "--host-size with --mount" "--host-size means nothing with --
 expect_usage_error "--resume-reason alone" "--resume-reason means nothing without --resume RUN_DIR" --resume-reason why run meta-pass
 printf 'mount = %s\ntarget = dmapfs\n' "$T" >"$T/both.conf"
 expect_usage_error "conflict inside a config file" "'mount = $T' in $T/both.conf and 'target = dmapfs' in $T/both.conf conflict: *" -c "$T/both.conf" run meta-pass
+printf 'iterations = 2\n\0seed = 3\n' >"$T/nul.conf"
+expect_usage_error "NUL byte in a config file" "config file $T/nul.conf is not a text file" -c "$T/nul.conf" run meta-pass
 expect_usage_error "a folder as config file" "cannot read config file $T: Is a directory" -c "$T" run meta-pass
 expect_usage_error "a folder as exclude file" "cannot read exclude file $T: Is a directory" -x "$T" run meta-pass
 printf 'meta-skip\n\0meta-fail\n' >"$T/nul.exclude"
@@ -60,6 +63,16 @@ if LC_ALL=C grep -q $'[\x01-\x08\x0e-\x1f\x7f-\xff]' <<<"$out"; then
 	bad "config error printed raw binary bytes"
 else
 	ok "config error holds no raw binary bytes"
+fi
+
+# without root the run would fall back to --target dir: dmapfs settings
+# given then are a usage error too, not silently unused
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null &&
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$DMAPTEST" --version >/dev/null 2>&1; then
+	out=$(cd / && setpriv --reuid=nobody --regid=nogroup --clear-groups "$DMAPTEST" --inject no-upgrade \
+		-o "$res" run meta-pass 2>&1 >/dev/null)
+	expect_eq "--inject without root: exit status" "$?" 2
+	expect_eq "--inject without root: message" "$out" "dmaptest: --inject needs the dmapfs target, which needs root: as uid $(id -u nobody) the run would test --target dir"
 fi
 
 # the command line's choice of target beats the config file's
