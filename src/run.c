@@ -508,7 +508,7 @@ static int resume_steps(struct runner *rn, char *err, size_t errsz)
 int run_command(struct dt_opts *o, int argc, char **argv)
 {
 	struct runner rn;
-	char err[1024], *text;
+	char err[1024], *text, *why = NULL;
 	int counts[DT_NR_VERDICTS], excluded, i, status = 3;
 
 	memset(&rn, 0, sizeof(rn));
@@ -573,11 +573,14 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 		fprintf(stderr, "dmaptest: %s\n", err);
 		goto out_procs;
 	}
-	if (local_start(&rn, err, sizeof(err)) < 0 ||
-	    target_start(&rn, err, sizeof(err)) < 0) {
-		char *msg = printable(err);
+	if (local_start(&rn, err, sizeof(err)) < 0)
+		why = xasprintf("scratch folder: %s", err);
+	else if (target_start(&rn, err, sizeof(err)) < 0)
+		why = xasprintf("target %s: %s", o->target, err);
+	if (why) {
+		char *msg = printable(why);
 
-		fprintf(stderr, "dmaptest: target %s: %s\n", o->target, msg);
+		fprintf(stderr, "dmaptest: %s\n", msg);
 		free(msg);
 		/* stdout, the tap file and run.json all say why */
 		free(rn.run.header);
@@ -585,7 +588,7 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 					  PACKAGE_VERSION, rn.run.id,
 					  (unsigned long long)rn.run.seed,
 					  o->target);
-		rn.run.error = xasprintf("target %s: %s", o->target, err);
+		rn.run.error = why;
 		rn.run.status = "target-failed";
 		rn.run.end = now_real();
 		results_update(&rn.run);

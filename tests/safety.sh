@@ -148,6 +148,36 @@ if [ ${#ns[@]} -gt 0 ]; then
 	expect_eq "the outer run's verdict" "$(result_get "$res/h/latest" meta-pass verdict)" PASS
 fi
 
+# ---- the per-user parent of a user who is not root: $XDG_RUNTIME_DIR/
+# dmaptest, else $TMPDIR/dmaptest-<uid>, made 0700; one that is not the
+# user's is not used
+nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+if [ $root = yes ] && command -v setpriv >/dev/null &&
+	"${nobody[@]}" "$DMAPTEST" --version >/dev/null 2>&1; then
+	nuid=$(id -u nobody)
+	chmod 755 "$T"	# nobody passes through to its own folders
+	mkdir -p "$T/ntmp" "$T/nxdg" "$T/nres"
+	chmod 1777 "$T/ntmp" "$T/nres"
+	chown nobody "$T/nxdg"
+	chmod 700 "$T/nxdg"
+	(cd / && "${nobody[@]}" env -u XDG_RUNTIME_DIR TMPDIR="$T/ntmp" "$DMAPTEST" \
+		run meta-pass -o "$T/nres/a" --progress none >/dev/null 2>&1)
+	expect_eq "non-root, no XDG_RUNTIME_DIR: run" "$?" 0
+	expect_eq "non-root parent in \$TMPDIR" "$(stat -c '%a %U' "$T/ntmp/dmaptest-$nuid" 2>&1)" "700 nobody"
+	(cd / && "${nobody[@]}" env XDG_RUNTIME_DIR="$T/nxdg" TMPDIR="$T/ntmp" "$DMAPTEST" \
+		run meta-pass -o "$T/nres/b" --progress none >/dev/null 2>&1)
+	expect_eq "non-root with XDG_RUNTIME_DIR: run" "$?" 0
+	expect_eq "non-root parent in \$XDG_RUNTIME_DIR" "$(stat -c '%a %U' "$T/nxdg/dmaptest" 2>&1)" "700 nobody"
+	# somebody else made the parent first: not used, the run cannot start
+	mkdir -p "$T/ntmp2/dmaptest-$nuid"
+	chmod 1777 "$T/ntmp2"
+	(cd / && "${nobody[@]}" env -u XDG_RUNTIME_DIR TMPDIR="$T/ntmp2" "$DMAPTEST" \
+		run meta-pass -o "$T/nres/c" --progress none >/dev/null 2>"$T/nerr")
+	expect_eq "a parent of another user: exit status" "$?" 3
+	expect_eq "a parent of another user: message" "$(cat "$T/nerr")" \
+		"dmaptest: scratch folder: $T/ntmp2/dmaptest-$nuid belongs to uid 0, not to this user (uid $nuid): not used"
+fi
+
 # ---- 4. a path a case registers outside its own folders is not removed
 echo precious >"$T/victim"
 "$DMAPTEST" run meta-pass -p meta-pass.register="$T/victim" --target dir --dir "$T" \
