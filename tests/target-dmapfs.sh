@@ -42,14 +42,18 @@ expect_eq "death: next case on a fresh dmapfs" "$(result_get "$run" meta-pass ve
 runner=$!
 wait_for_case "$res" meta-hang || bad "meta-hang never started"
 daemon=$(pgrep -P "$runner" -x dmapfs | head -n 1)
-# the host image is an unnamed file: losetup -a shows it by its inode
+# the host image is an unnamed file: losetup -a shows its loop device
+# with its inode (an inode number freed can be another run's image soon:
+# the loop device and the inode together are this run's)
 ino=$($JSON_GET "$res/latest/run.json" target.image_inode)
-[ -n "$ino" ] && [ "$ino" != 0 ] && ok "image inode $ino recorded" || bad "no image inode in run.json"
-images() { losetup -a | grep -c "\]:$ino ("; }
+loop=$($JSON_GET "$res/latest/run.json" target.loop)
+[ -n "$ino" ] && [ "$ino" != 0 ] && [ -n "$loop" ] && ok "image $loop, inode $ino recorded" ||
+	bad "no image inode or loop device in run.json"
+images() { losetup -a | grep -c "^$loop: .*\]:$ino ("; }
 expect_eq "loop device while it runs" "$(images)" 1
 kill -9 "$runner"
 wait "$runner" 2>/dev/null
-for _ in $(seq 100); do
+for _ in $(seq 200); do
 	{ [ -z "$daemon" ] || ! kill -0 "$daemon" 2>/dev/null; } &&
 		[ "$(images)" -eq 0 ] && break
 	sleep 0.05
