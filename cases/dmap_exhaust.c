@@ -56,6 +56,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dt_ballast.h"
 #include "dt_blk.h"
 #include "dt_case.h"
 #include "dt_churn.h"
@@ -541,7 +542,7 @@ static void layout(struct dt_ctx *ctx)
 	uint64_t factor = dt_param_long("factor");
 	uint64_t pct = dt_param_long("space"), budget, ranges;
 	struct dt_space sp;
-	char b1[DT_FMT_LEN], b2[DT_FMT_LEN];
+	char b1[DT_FMT_LEN], b2[DT_FMT_LEN], why[256];
 
 	ex.win_known = !dt_window_probe(ctx, &ex.win);
 	if (ex.win_known) {
@@ -562,7 +563,10 @@ static void layout(struct dt_ctx *ctx)
 	/* write ranges: every RW mapping reserves its whole range */
 	if (dt_space_get(ctx->workdir, &sp) < 0)
 		dt_brk("statvfs %s: %s", ctx->workdir, strerror(errno));
-	budget = sp.usable / 100 * pct;
+	/* reserving a share of the free space is a fill: --allow-fill */
+	if (dt_space_budget(ctx, sp.usable, pct, &budget, why,
+			    sizeof(why)) < 0)
+		dt_skip("%s", why);
 	ex.churn_ranges = ctx->quick ? 3 : 4;
 	if (budget > ((uint64_t)ex.churn_ranges + 2) << DT_RANGE_SHIFT)
 		budget -= ((uint64_t)ex.churn_ranges + 2) << DT_RANGE_SHIFT;
@@ -574,11 +578,13 @@ static void layout(struct dt_ctx *ctx)
 	ex.wstride = ex.nwrite ? ex.total / ex.nwrite : 1;
 	if (ex.nwrite)
 		ex.nwrite = (ex.total + ex.wstride - 1) / ex.wstride;
-	dt_info("%u files x %u ranges = %s sparse; %u write ranges (%s free, %" PRIu64 "%% of it for reservations)",
+	dt_info("%u files x %u ranges = %s sparse; %u write ranges (%s free, %s%" PRIu64 "%% of it for reservations)",
 		ex.nfiles, ex.nr,
 		dt_fmt_bytes(b1, sizeof(b1),
 			     (uint64_t)ex.total << DT_RANGE_SHIFT),
-		ex.nwrite, dt_fmt_bytes(b2, sizeof(b2), sp.usable), pct);
+		ex.nwrite, dt_fmt_bytes(b2, sizeof(b2), sp.usable),
+		ctx->features & DT_FEAT_FILL ? "" : "no --allow-fill: at most 64 MiB, not ",
+		pct);
 	dt_metric("window_slots", "%" PRIu64, ex.win.slots);
 	dt_metric("window_source", "%s", ex.win.source);
 	dt_metric("ranges", "%u", ex.total);

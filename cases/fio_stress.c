@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dt_ballast.h"
 #include "dt_case.h"
 #include "dt_dmapctl.h"
 #include "dt_fio.h"
@@ -132,7 +133,7 @@ static void size_many(struct dt_ctx *ctx)
 {
 	uint64_t want, budget, pct = dt_param_long("space");
 	uint64_t per_file = (uint64_t)FS_FILE_RANGES << DT_RANGE_SHIFT;
-	char b[DT_FMT_LEN];
+	char b[DT_FMT_LEN], why[256];
 	struct dt_space sp;
 	uint32_t j, f;
 
@@ -141,8 +142,11 @@ static void size_many(struct dt_ctx *ctx)
 			      (uint64_t)dt_param_long("ranges");
 	if (dt_space_get(ctx->workdir, &sp) < 0)
 		dt_brk("statvfs %s: %s", ctx->workdir, strerror(errno));
-	/* a written range reserves all of its 2 MiB */
-	budget = (sp.usable / 100 * pct) >> DT_RANGE_SHIFT;
+	/* a written range reserves all of its 2 MiB: a share is a fill */
+	if (dt_space_budget(ctx, sp.usable, pct, &budget, why,
+			    sizeof(why)) < 0)
+		dt_skip("%s", why);
+	budget >>= DT_RANGE_SHIFT;
 	if (want > budget)
 		want = budget;
 	fs.nrfiles = want / (FS_JOBS * FS_FILE_RANGES);

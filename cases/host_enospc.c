@@ -15,8 +15,11 @@
  *                ENOSPC the host reserved more than the write needs:
  *                reported as reservation amplification (metric
  *                warn.reservation_amplification), not as a failure;
- *  refill        after the ballast is removed, a write into a hole and
- *                its fsync succeed and read back;
+ *  refill        after the ballast is removed and its space is back
+ *                (waited for, at most `space_wait` seconds: on FUSE it
+ *                comes back when the daemon has handled the asynchronous
+ *                RELEASE and FORGET; metric space_back_seconds), a write
+ *                into a hole and its fsync succeed and read back;
  *  checksums     data written before the fill is unchanged.
  *
  * A write that stalls stops the heartbeat: the watchdog calls it a hang.
@@ -24,7 +27,7 @@
  * runner; a later run reaps one a killed runner left).
  *
  * Parameters: size (sparse file, 64M; quick 16M), prompt (10 s),
- * fs_slack (4M).
+ * fs_slack (4M), space_wait (10 s).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +66,8 @@ static const char *const file_names[NR_FILES] = { "keep", "over", "sparse" };
 struct he {
 	uint64_t size, fs_slack, seed;
 	double prompt;
+	double space_wait;	/* for a removed ballast's space to come back */
+	double space_back;	/* how long it took */
 	char path[NR_FILES][PATH_MAX];
 	int fd[NR_FILES];
 	uint64_t keep_hash;
@@ -97,6 +102,9 @@ static const struct dt_param_decl params[] = {
 	  .min = "8M" },
 	{ "prompt", DT_PARAM_LONG, "10", NULL,
 	  "seconds within which a hole write or mmap store must fail",
+	  .min = "1" },
+	{ "space_wait", DT_PARAM_LONG, "10", NULL,
+	  "seconds to wait for a removed ballast's space to come back (FUSE frees it on RELEASE)",
 	  .min = "1" },
 	{ "fs_slack", DT_PARAM_SIZE, "4M", NULL,
 	  "growth of the host's used space tolerated from other writers" },
@@ -232,6 +240,7 @@ static void setup(struct dt_ctx *ctx)
 	he.size = dt_param_size("size");
 	he.size &= ~(RANGE - 1);
 	he.prompt = dt_param_long("prompt");
+	he.space_wait = dt_param_long("space_wait");
 	he.fs_slack = dt_param_size("fs_slack");
 	n = dt_ballast_reap(ctx);
 	if (n)
@@ -551,19 +560,59 @@ static void check_overwrite(const char *what, uint64_t off, uint64_t len)
 	}
 }
 
+/*
+ * The space of a removed file comes back when its last reference goes:
+ * on FUSE that is when the daemon has handled the RELEASE and FORGET the
+ * kernel sends after the unlink, asynchronously (about 0.1 s with
+ * libfuse's passthrough_ll or virtiofsd). Wait for it, bounded, until at
+ * least what the refill needs (a whole range, as a host that reserves
+ * takes) is usable again; -1 when it did not come back in time.
+ */
+static int wait_space_back(const char *dir, uint64_t floor, uint64_t ballast)
+{
+	uint64_t want = floor + (ballast < 4 * RANGE ? ballast : 4 * RANGE);
+	char b1[DT_FMT_LEN], b2[DT_FMT_LEN];
+	double t0 = dt_now(), secs;
+	struct dt_space sp;
+
+	for (;;) {
+		if (dt_space_get(dir, &sp) == 0 && sp.usable >= want)
+			break;
+		secs = dt_now() - t0;
+		if (secs > he.space_wait) {
+			dt_metric("space_back_seconds", "none in %.0f", secs);
+			fail("after the ballast was removed, its space did not come back within %.0f s (statvfs usable %s, the ballast held %s)",
+			     he.space_wait, dt_fmt_bytes(b1, sizeof(b1), sp.usable),
+			     dt_fmt_bytes(b2, sizeof(b2), ballast));
+			return -1;
+		}
+		dt_heartbeat_add(0, 1);
+		usleep(10000);
+	}
+	secs = dt_now() - t0;
+	he.space_back = secs;
+	dt_metric("space_back_seconds", "%.3f", secs);
+	dt_info("space back %.3f s after the ballast was removed", secs);
+	return 0;
+}
+
 static void check_refill(void)
 {
 	struct dt_rc_opts o = { .engine = DT_RC_PREAD,
 				.expect = { .kind = DT_EXPECT_PATTERN,
 					    .seed = seed_of(F_SPARSE) } };
+	uint64_t floor = he.ballast.after.usable, ballast = he.ballast.bytes;
 	struct dt_rc_result r;
 	uint64_t off = he.size / 4;
-	char *buf, msg[256];
+	char *buf, msg[256], dir[PATH_MAX];
 	ssize_t w;
 
 	he.claim = "refill";
 	dt_phase("removing the ballast, writing again");
+	snprintf(dir, sizeof(dir), "%s", he.ballast.dir);
 	dt_ballast_remove(&he.ballast);
+	if (wait_space_back(dir, floor, ballast) < 0)
+		return;
 	buf = malloc(MIB);
 	if (!buf)
 		dt_brk("out of memory");
@@ -587,7 +636,8 @@ static void check_refill(void)
 		     msg);
 		return;
 	}
-	note("writes work again after the ballast is removed");
+	note("writes work again after the ballast is removed (its space was back in %.3f s)",
+	     he.space_back);
 }
 
 static void check_checksums(void)

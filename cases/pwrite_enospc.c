@@ -292,7 +292,9 @@ static void run(struct dt_ctx *ctx)
 
 	if (pwe.skip)
 		return;
-	dt_progress_total(pwe.free_start);
+	/* the writes until ENOSPC (about what is usable), then reading
+	 * them back: one total for the case */
+	dt_progress_total(2 * pwe.free_start);
 	if (dt_obs_begin(pwe.obs) < 0)
 		dt_brk("observer: nothing can be measured");
 	dt_phase("writing %s from offset 0",
@@ -375,7 +377,6 @@ static void run(struct dt_ctx *ctx)
 	else
 		ro.expect = (struct dt_expect){ .kind = DT_EXPECT_PATTERN,
 						.seed = pwe.seed };
-	dt_progress_total(pwe.written);
 	if (dt_read_check(pwe.fd, 0, pwe.written, &ro, &r) < 0) {
 		dt_rc_describe(&r, rc, sizeof(rc));
 		dt_claim_failed("durable", "data written before the ENOSPC does not read back: %s",

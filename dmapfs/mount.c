@@ -53,6 +53,23 @@ void dm_umount(const char *mountpoint)
 	umount2(mountpoint, MNT_DETACH);
 }
 
+/* mountinfo writes space, tab, newline and backslash as \ooo */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*w++ = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
 /*
  * The fusectl connection of our mount is the minor of its st_dev. A
  * stat() of the mountpoint would wait for INIT, which is not answered
@@ -74,6 +91,7 @@ unsigned int dm_mount_conn_id(const char *mountpoint)
 		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min,
 			   mnt) != 3)
 			continue;
+		unescape_octal(mnt);
 		if (strcmp(mnt, mountpoint))
 			continue;
 		if (!strstr(line, " - ") ||

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dt_ballast.h"
 #include "dt_case.h"
+#include "dt_marker.h"
 #include "dt_clock.h"
 #include "dt_fmt.h"
 #include "dt_pattern.h"
@@ -23,27 +25,8 @@
 #define BALLAST_MIN_CHUNK	4096ULL
 #define BALLAST_TOPUP_CHUNK	(4ULL << 20)
 #define BALLAST_WRITE_BUF	(1u << 20)
-/* a ballast of another boot (or machine) is stale after this long */
-#define BALLAST_FOREIGN_AGE	3600
-
-static void boot_id(char *out, size_t len)
-{
-	char buf[64] = "";
-	size_t i, j = 0;
-	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
-
-	if (f) {
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = '\0';
-		fclose(f);
-	}
-	for (i = 0; buf[i] && j < 8 && j + 1 < len; i++)
-		if (buf[i] != '-' && buf[i] != '\n')
-			out[j++] = buf[i];
-	if (!j && len > 7)
-		j = snprintf(out, len, "noboot");
-	out[j] = '\0';
-}
+/* without --allow-fill, reservations may take this much at most */
+#define NOFILL_BUDGET		(64ULL << 20)
 
 void dt_ballast_init(struct dt_ballast *b)
 {
@@ -79,7 +62,9 @@ static int grow_write(struct dt_ballast *b, uint64_t len, char *buf)
 			return w < 0 ? -errno : -ENOSPC;
 		}
 		done += w;
-		dt_heartbeat_add(w, 1);
+		/* alive, but no work of the case: the progress line
+		 * must not count the ballast as bytes done */
+		dt_heartbeat_add(0, 1);
 	}
 	b->bytes += done;
 	return 0;
@@ -119,7 +104,7 @@ static int grow(struct dt_ballast *b, const char *dir, uint64_t leave,
 			}
 			if (!r) {
 				b->bytes += len;
-				dt_heartbeat_add(len, 1);
+				dt_heartbeat_add(0, 1);
 			}
 		} else {
 			if (!buf && !(buf = malloc(BALLAST_WRITE_BUF))) {
@@ -159,30 +144,38 @@ out:
 int dt_ballast_fill(struct dt_ballast *b, const char *dir, uint64_t leave,
 		    char *err, size_t errlen)
 {
-	char boot[16], name[64], sz[DT_FMT_LEN];
+	char name[128], sz[DT_FMT_LEN];
+	struct dt_marker m;
 	double t0 = dt_now();
 	int ret;
 
 	dt_ballast_init(b);
+	/* whatever the case: filling a mount we did not make needs consent */
+	if (!dt_fill_allowed()) {
+		snprintf(err, errlen, "filling the target's file system needs --allow-fill (it is not the runner's own)");
+		return -1;
+	}
 	if (dt_space_get(dir, &b->before) < 0) {
 		snprintf(err, errlen, "statvfs %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	boot_id(boot, sizeof(boot));
-	snprintf(name, sizeof(name), DT_BALLAST_PREFIX "%s.%d", boot,
-		 (int)getpid());
-	if (dt_path(b->path, sizeof(b->path), dir, name) < 0) {
+	/* the name says whose it is; the lock, that its owner lives */
+	dt_marker_self(&m);
+	if (dt_marker_name(&m, DT_BALLAST_PREFIX, name, sizeof(name)) < 0 ||
+	    dt_path(b->path, sizeof(b->path), dir, name) < 0) {
 		snprintf(err, errlen, "ballast path too long");
 		return -1;
 	}
 	snprintf(b->dir, sizeof(b->dir), "%s", dir);
 	dt_register_file(b->path);
-	b->fd = open(b->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	b->fd = open(b->path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+		     O_CLOEXEC, 0600);
 	if (b->fd < 0) {
 		snprintf(err, errlen, "create %s: %s", b->path,
 			 strerror(errno));
 		return -1;
 	}
+	flock(b->fd, LOCK_EX | LOCK_NB);
 	if (leave && b->before.usable <= leave) {
 		b->after = b->before;
 		return 0;
@@ -226,49 +219,10 @@ void dt_ballast_remove(struct dt_ballast *b)
 	b->path[0] = '\0';
 }
 
-int dt_ballast_parse_name(const char *name, char *boot, size_t bootlen,
-			  long *pid)
-{
-	const char *p, *dot;
-	char *end;
-
-	if (strncmp(name, DT_BALLAST_PREFIX, strlen(DT_BALLAST_PREFIX)))
-		return -1;
-	p = name + strlen(DT_BALLAST_PREFIX);
-	dot = strchr(p, '.');
-	if (!dot || dot == p || (size_t)(dot - p) >= bootlen)
-		return -1;
-	memcpy(boot, p, dot - p);
-	boot[dot - p] = '\0';
-	errno = 0;
-	*pid = strtol(dot + 1, &end, 10);
-	if (errno || *end || end == dot + 1 || *pid <= 0)
-		return -1;
-	return 0;
-}
-
-static bool is_stale(const char *path, const char *our_boot)
-{
-	const char *name = strrchr(path, '/');
-	char boot[16];
-	struct stat st;
-	long pid;
-
-	name = name ? name + 1 : path;
-	if (dt_ballast_parse_name(name, boot, sizeof(boot), &pid) < 0)
-		return false;
-	if (!strcmp(boot, our_boot))
-		return pid != getpid() && kill(pid, 0) < 0 && errno == ESRCH;
-	/* another boot, or another machine sharing the host directory */
-	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return false;
-	return time(NULL) - st.st_mtime > BALLAST_FOREIGN_AGE;
-}
-
 int dt_ballast_reap(const struct dt_ctx *ctx)
 {
 	char root[PATH_MAX], parent[PATH_MAX], pat[PATH_MAX + 64];
-	char boot[16], sz[DT_FMT_LEN];
+	char why[256], dir[PATH_MAX];
 	const char *where[4];
 	glob_t g;
 	size_t i;
@@ -276,12 +230,10 @@ int dt_ballast_reap(const struct dt_ctx *ctx)
 
 	if (!ctx->target_root)
 		return 0;
-	boot_id(boot, sizeof(boot));
 	snprintf(root, sizeof(root), "%s", ctx->target_root);
 	snprintf(parent, sizeof(parent), "%s", ctx->target_root);
 	dirname(parent);
-	/* scratch dirs are ROOT/RUN/CASE; the dir target's ROOT is a
-	 * mkdtemp "dmaptest.*" folder that a killed runner leaves behind */
+	/* scratch dirs are ROOT/RUN/CASE; older runs left some in ROOT */
 	where[0] = "%s/" DT_BALLAST_PREFIX "*";
 	where[1] = "%s/*/*/" DT_BALLAST_PREFIX "*";
 	where[2] = "%s/dmaptest.*/*/*/" DT_BALLAST_PREFIX "*";
@@ -291,26 +243,51 @@ int dt_ballast_reap(const struct dt_ctx *ctx)
 		if (glob(pat, GLOB_NOSORT, NULL, &g))
 			continue;
 		for (i = 0; i < g.gl_pathc; i++) {
-			struct stat st;
+			char *slash = strrchr(g.gl_pathv[i], '/');
+			int dfd, ret;
 
-			if (!is_stale(g.gl_pathv[i], boot))
+			snprintf(dir, sizeof(dir), "%.*s",
+				 (int)(slash - g.gl_pathv[i]), g.gl_pathv[i]);
+			dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dfd < 0)
 				continue;
-			if (lstat(g.gl_pathv[i], &st) < 0)
-				continue;
-			if (unlink(g.gl_pathv[i]) < 0) {
+			/* only this user's, and only when its owner is gone */
+			ret = dt_reap_marked_file(dfd, slash + 1,
+						  DT_BALLAST_PREFIX, why,
+						  sizeof(why));
+			close(dfd);
+			if (ret > 0) {
+				dt_info("removed stale ballast %s left by an earlier run: %s",
+					g.gl_pathv[i], why);
+				n++;
+			} else if (ret < 0) {
 				dt_info("stale ballast %s: cannot remove: %s",
-					g.gl_pathv[i], strerror(errno));
-				continue;
+					g.gl_pathv[i], why);
 			}
-			dt_info("removed stale ballast %s (%s) left by an earlier run",
-				g.gl_pathv[i],
-				dt_fmt_bytes(sz, sizeof(sz),
-					     (uint64_t)st.st_blocks * 512));
-			n++;
 		}
 		globfree(&g);
 	}
 	if (n)
 		dt_sync_path(root);
 	return n;
+}
+
+int dt_space_budget(const struct dt_ctx *ctx, uint64_t usable, long pct,
+		    uint64_t *budget, char *why, size_t whysz)
+{
+	const char *given = dt_param_given("space") ? dt_param("space") : NULL;
+	long p = given ? dt_param_long("space") : pct;
+
+	if (ctx->features & DT_FEAT_FILL) {
+		*budget = usable / 100 * (p > 90 ? 90 : p < 0 ? 0 : p);
+		return 0;
+	}
+	if (given) {
+		snprintf(why, whysz, "parameter space=%s reserves a share of the target's free space: that fills it, and needs --allow-fill",
+			 given);
+		return -1;
+	}
+	/* no fill: a little (a tenth of what is free, 64 MiB at most) */
+	*budget = usable / 10 < NOFILL_BUDGET ? usable / 10 : NOFILL_BUDGET;
+	return 0;
 }

@@ -3,10 +3,15 @@
  * dt_ballast.h - fill the host file system through the target with one
  * ballast file, and take it away again.
  *
- * The ballast is named DT_BALLAST_PREFIX<boot id>.<pid> and registered
+ * The ballast is named DT_BALLAST_PREFIX<marker> (lib/dt_marker.h: uid,
+ * boot id, pid, start time), locked while its case lives, and registered
  * with the runner before the first byte is allocated, so the runner
  * removes it even when the case is killed; a run after a killed runner
- * finds what is left by the name (dt_ballast_reap()).
+ * finds what is left by the name (dt_ballast_reap()), and removes it only
+ * when it is this user's and its case is provably gone.
+ *
+ * Every fill needs the target's consent: DT_FEAT_FILL (the runner's own
+ * dmapfs, or --allow-fill). dt_ballast_fill() checks it itself.
  */
 #ifndef DT_BALLAST_H
 #define DT_BALLAST_H
@@ -64,8 +69,13 @@ void dt_ballast_remove(struct dt_ballast *b);
  */
 int dt_ballast_reap(const struct dt_ctx *ctx);
 
-/* The name parts: 0 when name is a ballast name. */
-int dt_ballast_parse_name(const char *name, char *boot, size_t bootlen,
-			  long *pid);
+/*
+ * How much of usable space a case may take for reservations or files
+ * (-p space=PERCENT, default pct): pct% (at most 90) with DT_FEAT_FILL;
+ * without it a little only (a tenth, 64 MiB at most), and -p space is
+ * refused (-1, why says why: the case SKIPs).
+ */
+int dt_space_budget(const struct dt_ctx *ctx, uint64_t usable, long pct,
+		    uint64_t *budget, char *why, size_t whysz);
 
 #endif

@@ -209,6 +209,9 @@ void dt_claim_report(enum dt_claim_state st, const char *id,
 	__attribute__((format(printf, 3, 4)));
 void dt_claim_vreport(enum dt_claim_state st, const char *id,
 		      const char *fmt, va_list ap);
+/* Report SKIP (a requirement found unmet at run time), clean up, end. */
+void dt_skip(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
 /* Informational line into the case log (and the console with -v). */
 void dt_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A named figure for the result file, run.json and junit.xml. */
@@ -221,11 +224,15 @@ void dt_metric(const char *key, const char *fmt, ...)
  */
 void dt_heartbeat(uint64_t bytes_done, uint64_t ops_done);
 void dt_heartbeat_add(uint64_t bytes, uint64_t ops);
+/* Bytes the case will count in all; the first call of a case stands. */
 void dt_progress_total(uint64_t total_bytes);
 void dt_phase(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Ask the runner to undo this if the case cannot (crash, kill, hang). */
 void dt_register_file(const char *path);
+
+/* May the case fill the target's file system (DT_FEAT_FILL)? */
+bool dt_fill_allowed(void);
 
 /* Seconds left of the runtime budget (scaled); < 0 when no budget. */
 double dt_runtime_left(void);

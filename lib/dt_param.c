@@ -67,6 +67,8 @@ int dt_parse_size(const char *s, uint64_t *out)
 	case 'm': case 'M': mul = 1ULL << 20; end++; break;
 	case 'g': case 'G': mul = 1ULL << 30; end++; break;
 	case 't': case 'T': mul = 1ULL << 40; end++; break;
+	case 'p': case 'P': mul = 1ULL << 50; end++; break;
+	case 'e': case 'E': mul = 1ULL << 60; end++; break;
 	default: return -1;
 	}
 	if (*end == 'i' && mul > 1)

@@ -216,6 +216,18 @@ void dt_brk(const char *fmt, ...)
 	_exit(0);
 }
 
+void dt_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	send_line('R', dt_verdict_name(DT_SKIP), fmt, ap);
+	va_end(ap);
+	run_cleanup();
+	fflush(NULL);
+	_exit(0);
+}
+
 void dt_heartbeat(uint64_t bytes_done, uint64_t ops_done)
 {
 	if (!progress)
@@ -236,9 +248,14 @@ void dt_heartbeat_add(uint64_t bytes, uint64_t ops)
 
 void dt_progress_total(uint64_t total_bytes)
 {
+	uint64_t none = 0;
+
+	/* the first total stands: one that moves makes the ETA a guess */
 	if (progress)
-		__atomic_store_n(&progress->total_bytes, total_bytes,
-				 __ATOMIC_RELAXED);
+		__atomic_compare_exchange_n(&progress->total_bytes, &none,
+					    total_bytes, false,
+					    __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED);
 }
 
 void dt_phase(const char *fmt, ...)
@@ -254,6 +271,11 @@ void dt_phase(const char *fmt, ...)
 		__atomic_add_fetch(&progress->beats, 1, __ATOMIC_RELEASE);
 	}
 	dt_info("phase: %s", buf);
+}
+
+bool dt_fill_allowed(void)
+{
+	return cur_ctx && (cur_ctx->features & DT_FEAT_FILL);
 }
 
 double dt_runtime_left(void)

@@ -3,6 +3,7 @@
 #
 #   scripts/quickstart.sh run     install what is missing, build, and run
 #                                 "dmaptest run all" on the default target
+#                                 (results in results/ of this clone)
 #   scripts/quickstart.sh check   the same set-up, then "make check", "make
 #                                 check-vm" (guests under QEMU) and "make
 #                                 check-kernel" (the bundled kernel patches)
@@ -87,7 +88,10 @@ build_tree
 cd "$build"
 case $what in
 run)
-	exec ./dmaptest run all "$@"
+	# the run folder goes to results/ of the clone, as the README says,
+	# wherever the build is; the last lines print its absolute path
+	cd "$here"
+	exec "$build/dmaptest" -o "$here/results" run all "$@"
 	;;
 check)
 	status=0

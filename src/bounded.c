@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* bounded.c - possibly blocking work in a child, with a time limit */
 #include <errno.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "bounded.h"
+#include "dt_marker.h"
 #include "util.h"
 
 int run_bounded(int (*fn)(void *arg), void *arg, double timeout)
@@ -60,19 +60,12 @@ int run_bounded(int (*fn)(void *arg), void *arg, double timeout)
 	return si.si_status;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	if (flag == FTW_DP)
-		return rmdir(path) < 0 && errno != ENOENT ? 1 : 0;
-	return unlink(path) < 0 && errno != ENOENT ? 1 : 0;
-}
-
 int remove_tree(const char *path)
 {
-	if (access(path, F_OK) && errno == ENOENT)
-		return 0;
-	return nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) ? 1 : 0;
+	char why[512];
+
+	/* openat/unlinkat, no link followed, one file system */
+	return dt_rmtree(path, why, sizeof(why)) ? 1 : 0;
 }
 
 static int remove_tree_fn(void *arg)

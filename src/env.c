@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "dt_dmapctl.h"
+#include "dt_marker.h"
 #include "env.h"
 #include "target.h"
 
@@ -89,21 +91,60 @@ static void kconfig(const char *name, char *out, size_t size)
 		waitpid(pid, NULL, 0);
 }
 
-/* the /proc/self/mounts line of mount point mnt (the last one wins) */
+/*
+ * Undo the octal escapes of /proc/self/mountinfo in place: space, tab,
+ * newline and backslash in a path are written as \040, \011, \012, \134.
+ */
+void env_unescape_mount(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*w++ = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+/*
+ * The /proc/self/mountinfo line of mount point mnt (the last one wins):
+ * file system type, and the mount's and the super block's options.
+ */
 static void mount_line(struct env_info *e)
 {
-	char line[8192], dev[1024], dir[4096], type[64], opts[2048];
-	FILE *f = fopen("/proc/self/mounts", "re");
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL, *field[64], *save;
+	size_t cap = 0;
+	int n, i;
 
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%1023s %4095s %63s %2047s", dev, dir, type,
-			   opts) != 4 || strcmp(dir, e->mount_point))
+	while (getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		/* id parent maj:min root mnt opts [optional...] - type src super */
+		for (n = 0, save = NULL; n < 64 &&
+		     (field[n] = strtok_r(n ? NULL : line, " ", &save)); n++)
+			;
+		if (n < 7)
 			continue;
-		snprintf(e->fstype, sizeof(e->fstype), "%s", type);
-		snprintf(e->mount_opts, sizeof(e->mount_opts), "%s", opts);
+		env_unescape_mount(field[4]);
+		if (strcmp(field[4], e->mount_point))
+			continue;
+		for (i = 6; i < n && strcmp(field[i], "-"); i++)
+			;
+		if (i + 1 >= n)
+			continue;
+		snprintf(e->fstype, sizeof(e->fstype), "%s", field[i + 1]);
+		snprintf(e->mount_opts, sizeof(e->mount_opts), "%s%s%s",
+			 field[5], i + 3 < n ? "," : "",
+			 i + 3 < n ? field[i + 3] : "");
 	}
+	free(line);
 	fclose(f);
 }
 
@@ -123,14 +164,21 @@ static bool has_opt(const char *opts, const char *opt)
 /* STATX_ATTR_DAX of a fresh file on the mount; -1 when unknown */
 static int probe_file_dax(const char *dir)
 {
-	char path[4200];
+	char path[4300], name[128];
+	struct dt_marker m;
 	struct statx stx;
 	int fd, ret = -1;
 
-	snprintf(path, sizeof(path), "%s/.dmaptest-env.%d", dir, (int)getpid());
-	fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+	/* marked and locked, like every file dmaptest may leave */
+	dt_marker_self(&m);
+	if (dt_marker_name(&m, ".dmaptest-env.", name, sizeof(name)) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
 	if (fd < 0)
 		return -1;
+	flock(fd, LOCK_EX | LOCK_NB);
 	if (!statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) &&
 	    (stx.stx_attributes_mask & STATX_ATTR_DAX))
 		ret = !!(stx.stx_attributes & STATX_ATTR_DAX);
@@ -343,6 +391,8 @@ void env_print_table(const struct env_info *e)
 	       e->obs_tracepoint_why);
 	printf("%-22s %s%s%s\n", "observer: kprobe", yesno(e->obs_kprobe),
 	       e->obs_kprobe ? "" : " - ", e->obs_kprobe_why);
+	/* st_blocks and statvfs: on any mount */
+	printf("%-22s yes\n", "observer: allocation");
 	if (!e->path[0])
 		return;
 	format_bytes(e->free_bytes, free_s, sizeof(free_s));
@@ -359,7 +409,6 @@ void env_print_table(const struct env_info *e)
 	       e->no_dax_reason[0] ? e->no_dax_reason : "can run");
 	printf("%-22s %s of %s\n", "free space", free_s, total_s);
 	printf("%-22s %s\n", "observer: dmapfs", yesno(e->obs_counters));
-	printf("%-22s yes\n", "observer: allocation");
 }
 
 char *env_json(const struct env_info *e)

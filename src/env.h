@@ -22,7 +22,7 @@ struct env_info {
 	/* the mount, when one was given */
 	char path[4096];
 	char mount_point[4096];
-	char fstype[64];		/* from /proc/self/mounts */
+	char fstype[64];		/* from /proc/self/mountinfo */
 	char mount_opts[2048];
 	bool fuse;			/* statfs magic */
 	bool virtiofs;
@@ -48,5 +48,7 @@ void env_probe(struct env_info *e, const char *path);
 void env_print_table(const struct env_info *e);
 /* JSON object text, malloc'ed */
 char *env_json(const struct env_info *e);
+/* Undo /proc/self/mountinfo's \ooo escapes in place. */
+void env_unescape_mount(char *s);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "options.h"
 #include "run.h"
+#include "util.h"
 
 int main(int argc, char **argv)
 {
@@ -14,8 +15,11 @@ int main(int argc, char **argv)
 
 	opts_init(&o);
 	if (opts_parse(&o, argc, argv, err, sizeof(err)) < 0) {
-		fprintf(stderr, "dmaptest: %s\n", err);
-		fprintf(stderr, "Try 'dmaptest --help'.\n");
+		char *msg = printable(err);
+
+		/* one line: what is wrong, and where */
+		fprintf(stderr, "dmaptest: %s\n", msg);
+		free(msg);
 		opts_free(&o);
 		return 2;
 	}

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* options.c - command line and config file settings of dmaptest */
 #include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,8 +235,8 @@ static int set_mount(struct dt_opts *o, const char *v, char *err,
 {
 	if (!*v)
 		return ERR("mount: empty path");
-	set_str(&o->target, "dir");
-	return set_str(&o->dir, v);
+	/* target dir on this path, once the conflicts are checked */
+	return set_str(&o->mount, v);
 }
 
 /* auto, none, or known names separated by commas */
@@ -408,6 +410,8 @@ static int apply(const struct opt_def *d, struct dt_opts *o, const char *v,
 	void *field = (char *)o + d->off;
 	const char *what = d->key ? d->key : d->name;
 
+	o->src[d - opt_defs] = o->cur_src;
+
 	switch (d->kind) {
 	case OPT_STR:
 		if (!*v)
@@ -426,6 +430,7 @@ static int apply(const struct opt_def *d, struct dt_opts *o, const char *v,
 }
 
 #define NR_OPT_DEFS (sizeof(opt_defs) / sizeof(opt_defs[0]))
+_Static_assert(NR_OPT_DEFS <= DT_OPT_MAX, "raise DT_OPT_MAX");
 
 void opts_init(struct dt_opts *o)
 {
@@ -444,6 +449,7 @@ void opts_init(struct dt_opts *o)
 	o->slots = 128;
 	o->host_size = 1ULL << 30;
 	o->observer = xstrdup("auto");
+	o->cur_src = DT_SRC_FILE;
 }
 
 void opts_free(struct dt_opts *o)
@@ -474,6 +480,8 @@ void opts_free(struct dt_opts *o)
 	free(o->exclude_file);
 	free(o->target);
 	free(o->dir);
+	free(o->mount);
+	free(o->config_used);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -491,6 +499,154 @@ int opts_set(struct dt_opts *o, const char *key, const char *value,
 	}
 	snprintf(err, errsz, "unknown setting '%s'", key);
 	return -1;
+}
+
+/* where the setting of this key (or option name) came from */
+static enum dt_opt_src src_of(const struct dt_opts *o, const char *key)
+{
+	enum dt_opt_src s = DT_SRC_DEFAULT;
+	unsigned int i;
+
+	for (i = 0; i < NR_OPT_DEFS; i++) {
+		const struct opt_def *d = &opt_defs[i];
+
+		if (((d->key && !strcmp(d->key, key)) ||
+		     (d->name && !strcmp(d->name, key))) && o->src[i] > s)
+			s = o->src[i];
+	}
+	return s;
+}
+
+/* forget a setting: back to its default */
+static void drop(struct dt_opts *o, const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_OPT_DEFS; i++) {
+		const struct opt_def *d = &opt_defs[i];
+
+		if ((d->key && !strcmp(d->key, key)) ||
+		    (d->name && !strcmp(d->name, key)))
+			o->src[i] = DT_SRC_DEFAULT;
+	}
+	if (!strcmp(key, "mount")) {
+		free(o->mount);
+		o->mount = NULL;
+	} else if (!strcmp(key, "dir")) {
+		free(o->dir);
+		o->dir = NULL;
+	} else if (!strcmp(key, "target")) {
+		set_str(&o->target, "dmapfs");
+	}
+}
+
+/* how the user wrote it: "--mount /x" or "'mount = /x' in FILE" */
+static const char *spell(const struct dt_opts *o, const char *key,
+			 const char *value, char *buf, size_t size)
+{
+	if (src_of(o, key) == DT_SRC_CLI)
+		snprintf(buf, size, "--%s%s%s", key, value ? " " : "",
+			 value ? value : "");
+	else
+		snprintf(buf, size, "'%s%s%s' in %s", key, value ? " = " : "",
+			 value ? value : "", o->config_used ? o->config_used :
+			 "the config file");
+	return buf;
+}
+
+/*
+ * Two settings that cannot both hold: an error when they come from the
+ * same place; otherwise the command line wins and the file's is dropped.
+ * 1 when b was dropped, 0 when a was, -1 on an error.
+ */
+static int settle(struct dt_opts *o, const char *a, const char *va,
+		  const char *b, const char *vb, const char *why, char *err,
+		  size_t errsz)
+{
+	enum dt_opt_src sa = src_of(o, a), sb = src_of(o, b);
+	char s1[PATH_MAX + 64], s2[PATH_MAX + 64];
+
+	if (sa == sb) {
+		snprintf(err, errsz, "%s and %s conflict: %s",
+			 spell(o, a, va, s1, sizeof(s1)),
+			 spell(o, b, vb, s2, sizeof(s2)), why);
+		return -1;
+	}
+	drop(o, sa > sb ? b : a);
+	return sa > sb;
+}
+
+/* options that set up the dmapfs target, and mean nothing elsewhere */
+static const char *const dmapfs_only[] = {
+	"client", "host-reserve", "host-fault", "inject", "slots",
+	"host-size", "dmapfs", NULL,
+};
+
+const char *opts_dmapfs_only_given(const struct dt_opts *o)
+{
+	int i;
+
+	for (i = 0; dmapfs_only[i]; i++)
+		if (src_of(o, dmapfs_only[i]) == DT_SRC_CLI)
+			return dmapfs_only[i];
+	return NULL;
+}
+
+/*
+ * The target: --mount PATH is the dir target on PATH. Conflicting or
+ * meaningless choices are usage errors naming both settings.
+ */
+static int settle_target(struct dt_opts *o, char *err, size_t errsz)
+{
+	bool run = o->command == CMD_RUN;
+	char s1[PATH_MAX + 64], s2[PATH_MAX + 64];
+	enum dt_opt_src tsrc;
+	int i;
+
+	if (o->mount && o->dir &&
+	    settle(o, "mount", o->mount, "dir", o->dir,
+		   "both name the file system to test; give one", err,
+		   errsz) < 0)
+		return -1;
+	if (o->mount && src_of(o, "target") && strcmp(o->target, "dir") &&
+	    settle(o, "mount", o->mount, "target", o->target,
+		   "--mount PATH tests the file system at PATH (the dir target)",
+		   err, errsz) < 0)
+		return -1;
+	if (o->mount) {
+		tsrc = src_of(o, "mount");
+		set_str(&o->target, "dir");
+		set_str(&o->dir, o->mount);
+	} else {
+		tsrc = src_of(o, "target");
+	}
+	if (!run)
+		return 0;
+	if (o->dir && strcmp(o->target, "dir")) {
+		if (src_of(o, "dir") == DT_SRC_FILE &&
+		    src_of(o, "target") == DT_SRC_CLI) {
+			drop(o, "dir");
+		} else {
+			snprintf(err, errsz, "%s means nothing with the %s target: use --mount PATH (or --target dir)",
+				 spell(o, "dir", o->dir, s1, sizeof(s1)),
+				 o->target);
+			return -1;
+		}
+	}
+	if (strcmp(o->target, "dir"))
+		return 0;
+	for (i = 0; dmapfs_only[i]; i++) {
+		enum dt_opt_src s = src_of(o, dmapfs_only[i]);
+
+		if (!s || (s == DT_SRC_FILE && tsrc == DT_SRC_CLI))
+			continue;
+		snprintf(err, errsz, "%s means nothing with %s: it sets up the dmapfs target",
+			 spell(o, dmapfs_only[i], NULL, s1, sizeof(s1)),
+			 o->mount ? spell(o, "mount", o->mount, s2, sizeof(s2)) :
+			 spell(o, "target", "dir", s2, sizeof(s2)));
+		return -1;
+	}
+	return 0;
 }
 
 static int config_cb(const char *key, const char *value, void *arg,
@@ -585,9 +741,12 @@ int opts_parse(struct dt_opts *o, int argc, char **argv, char *err,
 
 	/* defaults are in place; then the file; then the command line */
 	if (config && *config) {
+		o->config_used = xstrdup(config);
+		o->cur_src = DT_SRC_FILE;
 		if (config_parse_file(config, config_cb, o, err, errsz) < 0)
 			goto out;
 	}
+	o->cur_src = DT_SRC_CLI;
 	for (i = 0; i < (unsigned int)nr_cli; i++)
 		if (apply(cli[i].def, o, cli[i].value, err, errsz) < 0)
 			goto out;
@@ -619,6 +778,12 @@ int opts_parse(struct dt_opts *o, int argc, char **argv, char *err,
 			 "run: nothing selected (try 'dmaptest run all')");
 		goto out;
 	}
+	if (o->resume_reason && !o->resume) {
+		snprintf(err, errsz, "--resume-reason means nothing without --resume RUN_DIR");
+		goto out;
+	}
+	if (settle_target(o, err, errsz) < 0)
+		goto out;
 	if (o->command == CMD_CLEANUP && !o->dir) {
 		snprintf(err, errsz, "cleanup: say where (--mount PATH or --dir PATH)");
 		goto out;

@@ -28,6 +28,15 @@ enum dt_progress_mode {
 	PROGRESS_NONE,
 };
 
+/* where a setting came from: later sources win */
+enum dt_opt_src {
+	DT_SRC_DEFAULT = 0,
+	DT_SRC_FILE,
+	DT_SRC_CLI,
+};
+
+#define DT_OPT_MAX 64		/* entries of the option table, at most */
+
 struct dt_opts {
 	enum dt_command command;
 	char **selection;		/* run: what to run; NULL-terminated */
@@ -45,6 +54,7 @@ struct dt_opts {
 	int verbose;
 	char *target;			/* dmapfs | dir */
 	char *dir;			/* dir target: where scratch goes */
+	char *mount;			/* --mount: target dir on this path */
 	double grace;			/* seconds for killed tasks to go */
 	bool stop_on_unkillable;
 	bool kmsg;			/* scan and mark the kernel log */
@@ -69,6 +79,11 @@ struct dt_opts {
 	unsigned int slots;		/* DAX window slots of 2 MiB */
 	uint64_t host_size;		/* size-limited host fs, bytes */
 	char *dmapfs;			/* the dmapfs binary, NULL: find it */
+
+	/* where each setting came from, by option table entry */
+	unsigned char src[DT_OPT_MAX];
+	enum dt_opt_src cur_src;	/* of the settings being applied */
+	char *config_used;		/* the config file read, if any */
 };
 
 void opts_init(struct dt_opts *o);
@@ -83,5 +98,7 @@ int opts_parse(struct dt_opts *o, int argc, char **argv,
 int opts_set(struct dt_opts *o, const char *key, const char *value,
 	     char *err, size_t errsz);
 void opts_usage(FILE *out);
+/* A dmapfs-only option given on the command line, or NULL. */
+const char *opts_dmapfs_only_given(const struct dt_opts *o);
 
 #endif

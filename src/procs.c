@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dt_marker.h"
 #include "procs.h"
 #include "util.h"
 
@@ -89,24 +90,48 @@ static int find_cgroup2(char *out, size_t size)
 	return found;
 }
 
-/* Kill and remove cgroups of runners that no longer exist. */
-static void remove_stale_cgroups(const char *root)
+/*
+ * Kill and remove the cgroups of runners that are provably gone. A
+ * runner's cgroup is named after its scratch folder (dmaptest.PID.XXXXXX)
+ * under the same per-user parent, whose marker decides, lock first: a
+ * pid alone says nothing about a runner in another pid namespace. A
+ * cgroup that is not this user's, or whose folder is not there to ask,
+ * is left alone.
+ */
+static void remove_stale_cgroups(const char *root, const char *scratch_parent)
 {
-	char path[PATH_MAX + 320], sub[PATH_MAX * 2];
+	char path[PATH_MAX + 320], sub[PATH_MAX * 2], marker[PATH_MAX * 2];
+	char text[1024], why[256];
 	struct dirent *de, *le;
+	struct dt_marker m;
+	struct stat st;
 	DIR *d, *ld;
+	ssize_t n;
+	int fd;
 
 	d = opendir(root);
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		int pid;
-
-		if (sscanf(de->d_name, "dmaptest.%d", &pid) != 1)
-			continue;
-		if (pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+		if (strncmp(de->d_name, "dmaptest.", 9) ||
+		    !strchr(de->d_name + 9, '.'))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", root, de->d_name);
+		if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid())
+			continue;
+		snprintf(marker, sizeof(marker), "%s/%s/" DT_MARKER_FILE,
+			 scratch_parent, de->d_name);
+		fd = open(marker, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+			  O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, text, sizeof(text) - 1);
+		if (n <= 0 || (text[n] = '\0', dt_marker_parse(text, &m) < 0) ||
+		    dt_marker_judge(&m, fd, why, sizeof(why)) != DT_OWNER_GONE) {
+			close(fd);
+			continue;
+		}
 		ld = opendir(path);
 		if (ld) {
 			while ((le = readdir(ld))) {
@@ -122,22 +147,26 @@ static void remove_stale_cgroups(const char *root)
 			closedir(ld);
 		}
 		rmdir(path);
+		close(fd);
 	}
 	closedir(d);
 }
 
 void procs_init(void)
 {
-	char root[PATH_MAX];
-
 	/* orphans of a case become ours, so we can find and reap them */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+void procs_cgroups(const char *name, const char *scratch_parent)
+{
+	char root[PATH_MAX];
+
 	if (find_cgroup2(root, sizeof(root)) < 0)
 		return;
-	remove_stale_cgroups(root);
-	if (snprintf(cg_parent, sizeof(cg_parent), "%s/dmaptest.%d", root,
-		     (int)getpid()) >= (int)sizeof(cg_parent) ||
-	    mkdir(cg_parent, 0755) < 0) {
+	remove_stale_cgroups(root, scratch_parent);
+	if (snprintf(cg_parent, sizeof(cg_parent), "%s/%s", root, name) >=
+	    (int)sizeof(cg_parent) || mkdir(cg_parent, 0755) < 0) {
 		cg_parent[0] = '\0';
 		return;
 	}

@@ -21,8 +21,14 @@ struct proc_group {
 	char cgroup[PATH_MAX];
 };
 
-/* Once per runner: subreaper, cgroup parent, stale cgroups of dead runs. */
+/* Once per runner: subreaper. */
 void procs_init(void);
+/*
+ * The runner's cgroup parent, named as its scratch folder (name) under
+ * scratch_parent; first the cgroups of runners provably gone (their
+ * scratch folder's marker says so) are killed and removed.
+ */
+void procs_cgroups(const char *name, const char *scratch_parent);
 void procs_exit(void);
 bool procs_have_cgroup(void);
 /* Processes the runner starts itself (target daemons): never leftovers. */

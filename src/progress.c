@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* progress.c - a live or plain progress line for the running case */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "progress.h"
@@ -48,10 +50,53 @@ static void fmt_eta(double secs, char *buf, size_t size)
 		snprintf(buf, size, "%ds", (int)secs);
 }
 
+/*
+ * Columns of the terminal on stderr, else $COLUMNS, else 80. A live line
+ * wider than the terminal wraps, and every refresh then leaves a line
+ * behind.
+ */
+static int columns(void)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	int n;
+
+	if (!ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	n = env ? atoi(env) : 0;
+	return n > 0 ? n : 80;
+}
+
+void progress_line(char *line, size_t size, const char *id, int index,
+		   int total_cases, unsigned long long bytes,
+		   unsigned long long total, double rate, double elapsed,
+		   const char *phase)
+{
+	char done_s[32], total_s[32], rate_s[32], eta[32];
+	size_t n;
+
+	format_bytes(bytes, done_s, sizeof(done_s));
+	format_bytes(total, total_s, sizeof(total_s));
+	format_bytes(rate, rate_s, sizeof(rate_s));
+	if (total) {
+		fmt_eta(rate > 0 && total > bytes ? (total - bytes) / rate : -1,
+			eta, sizeof(eta));
+		n = snprintf(line, size, "[%d/%d] %s: %s of %s (%.0f%%), %s/s, ETA %s",
+			     index, total_cases, id, done_s, total_s,
+			     bytes < total ? 100.0 * bytes / total : 100.0,
+			     rate_s, eta);
+	} else {
+		n = snprintf(line, size, "[%d/%d] %s: %s done, %s/s, elapsed %.0f s",
+			     index, total_cases, id, done_s, rate_s, elapsed);
+	}
+	if (phase[0] && n < size)
+		snprintf(line + n, size - n, ", phase: %s", phase);
+}
+
 void progress_tick(const struct dt_progress *p, double now)
 {
 	unsigned long long bytes, total;
-	char done_s[32], total_s[32], rate_s[32], eta[32], line[512];
+	char line[512];
 	double interval = mode == PROGRESS_TTY ? TTY_INTERVAL : PLAIN_INTERVAL;
 	char phase[sizeof(p->phase)];
 
@@ -68,22 +113,11 @@ void progress_tick(const struct dt_progress *p, double now)
 		last_rate_t = now;
 		last_rate_bytes = bytes;
 	}
-	format_bytes(bytes, done_s, sizeof(done_s));
-	format_bytes(total, total_s, sizeof(total_s));
-	format_bytes(rate, rate_s, sizeof(rate_s));
-	fmt_eta(rate > 0 && total > bytes ? (total - bytes) / rate : -1, eta,
-		sizeof(eta));
-	if (total)
-		snprintf(line, sizeof(line),
-			 "[%d/%d] %s %s / %s, %s/s, ETA %s%s%s", cur_index,
-			 cur_total, cur_id, done_s, total_s, rate_s, eta,
-			 phase[0] ? ", " : "", phase);
-	else
-		snprintf(line, sizeof(line), "[%d/%d] %s %.0f s, %s done%s%s",
-			 cur_index, cur_total, cur_id, now - case_start,
-			 done_s, phase[0] ? ", " : "", phase);
+	progress_line(line, sizeof(line), cur_id, cur_index, cur_total, bytes,
+		      total, rate, now - case_start, phase);
 	if (mode == PROGRESS_TTY) {
-		fprintf(stderr, "\r\033[K%.*s", 150, line);
+		/* one column short: a line filling the last one wraps */
+		fprintf(stderr, "\r\033[K%.*s", columns() - 1, line);
 		line_shown = true;
 	} else {
 		fprintf(stderr, "# progress: %s\n", line);

@@ -18,6 +18,7 @@
 int results_open(struct run_info *run, char *err, size_t errsz)
 {
 	char stamp[32], link_tmp[PATH_MAX + 16], link_path[PATH_MAX + 16];
+	char abs[PATH_MAX];
 	time_t secs = (time_t)run->start;
 	struct tm tm;
 
@@ -29,6 +30,13 @@ int results_open(struct run_info *run, char *err, size_t errsz)
 			 run->results_dir, strerror(errno));
 		return -1;
 	}
+	/* the path printed at the end must work from anywhere */
+	if (!realpath(run->results_dir, abs)) {
+		snprintf(err, errsz, "results folder %s: %s", run->results_dir,
+			 strerror(errno));
+		return -1;
+	}
+	snprintf(run->results_dir, sizeof(run->results_dir), "%s", abs);
 	if (snprintf(run->dir, sizeof(run->dir), "%s/%s", run->results_dir,
 		     run->id) >= (int)sizeof(run->dir) ||
 	    mkdir(run->dir, 0755) < 0) {
@@ -245,6 +253,8 @@ static json_object *case_json(const struct case_result *r)
 			       json_object_new_boolean(r->unkillable));
 	json_object_object_add(o, "target_died",
 			       json_object_new_boolean(r->target_died));
+	json_object_object_add(o, "interrupted",
+			       json_object_new_boolean(r->interrupted));
 	json_object_object_add(o, "dir", jstr(r->dir_name));
 	m = json_object_new_object();
 	for (i = 0; i < r->nr_metrics; i++)
@@ -382,12 +392,21 @@ char *results_run_json(const struct run_info *run)
 	} else {
 		json_object_object_add(root, "end", NULL);
 	}
-	json_object_object_add(root, "seed", json_object_new_uint64(run->seed));
+	/* a string: JSON readers that hold numbers as doubles lose digits
+	 * beyond 2^53, and a seed must be exact */
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)run->seed);
+	json_object_object_add(root, "seed", jstr(buf));
+	json_object_object_add(root, "error", jstr(run->error));
 	a = json_object_new_array();
 	for (i = 0; i < run->argc; i++)
 		json_object_array_add(a, jstr(run->argv[i]));
 	json_object_object_add(root, "command_line", a);
 	json_object_object_add(root, "options", options_json(run->opts));
+	/* what was asked for; a resumed run keeps the first run's */
+	a = json_object_new_array();
+	for (i = 0; i < run->nr_selection; i++)
+		json_object_array_add(a, jstr(run->selection[i]));
+	json_object_object_add(root, "selection", a);
 	if (run->opts && run->opts->nr_labels) {
 		json_object *l = json_object_new_object();
 
@@ -633,22 +652,44 @@ char *results_tap_line(const struct case_result *r, int n)
 	return sb.s;
 }
 
-char *results_tap(const struct run_info *run)
+char *results_tap_head(const struct run_info *run)
 {
 	struct sbuf sb;
-	int i;
 
 	sb_init(&sb);
 	sb_puts(&sb, "TAP version 13\n");
+	if (run->header) {
+		/* one line, whatever the paths in it hold */
+		sb_put_printable(&sb, run->header);
+		sb_putc(&sb, '\n');
+	}
 	sb_printf(&sb, "1..%d\n", run->planned);
+	return sb.s;
+}
+
+char *results_tap(const struct run_info *run)
+{
+	struct sbuf sb;
+	char *head = results_tap_head(run);
+	int i;
+
+	sb_init(&sb);
+	sb_puts(&sb, head);
+	free(head);
 	for (i = 0; i < run->nr_done; i++) {
 		char *line = results_tap_line(&run->results[i], i + 1);
 
 		sb_puts(&sb, line);
 		free(line);
 	}
-	if (strcmp(run->status, "complete") && strcmp(run->status, "running"))
+	if (run->error) {
+		sb_puts(&sb, "Bail out! ");
+		put_tap_text(&sb, run->error);
+		sb_putc(&sb, '\n');
+	} else if (strcmp(run->status, "complete") &&
+		   strcmp(run->status, "running")) {
 		sb_printf(&sb, "Bail out! run %s\n", run->status);
+	}
 	return sb.s;
 }
 
@@ -720,11 +761,19 @@ void results_free(struct run_info *run)
 	free(run->plan_ids);
 	run->plan_ids = NULL;
 	run->nr_plan = 0;
+	for (i = 0; i < run->nr_selection; i++)
+		free(run->selection[i]);
+	free(run->selection);
+	run->selection = NULL;
+	run->nr_selection = 0;
 	free(run->id);
 	free(run->target_json);
 	free(run->env_json);
 	free(run->current);
+	free(run->header);
+	free(run->error);
 	run->id = run->target_json = run->current = run->env_json = NULL;
+	run->header = run->error = NULL;
 	run->results = NULL;
 	run->nr_results = run->nr_done = 0;
 }

@@ -42,6 +42,7 @@ struct case_result {
 	bool excluded;
 	bool unkillable;
 	bool target_died;
+	bool interrupted;	/* the runner was asked to stop: not done */
 	double start;		/* wall clock */
 	double duration;
 	struct metric *metrics;
@@ -64,8 +65,12 @@ struct run_info {
 	char *target_json;	/* the target's description, as JSON */
 	char *env_json;		/* what env_probe() found, as JSON */
 	char *current;		/* id of the case running now, or NULL */
+	char *header;		/* the "# dmaptest ..." line of the TAP stream */
+	char *error;		/* why the run could not start, or NULL */
 	char **plan_ids;		/* every planned case id, in order */
 	int nr_plan;
+	char **selection;	/* the words of "run WORD...", as given */
+	int nr_selection;
 	struct case_result *results;
 	int nr_results;		/* the last may still be running */
 	int nr_done;		/* finished ones: the summaries show these */
@@ -110,6 +115,8 @@ void result_claims_from_json(struct case_result *r,
 char *results_run_json(const struct run_info *run);
 char *results_junit(const struct run_info *run);
 char *results_tap(const struct run_info *run);
+/* The TAP stream's first lines: version, header, plan. */
+char *results_tap_head(const struct run_info *run);
 char *results_case_text(const struct case_result *r);
 /* One TAP line (and its YAML block) for result number n (1-based). */
 char *results_tap_line(const struct case_result *r, int n);

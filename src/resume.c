@@ -83,6 +83,10 @@ static int load_case(struct run_info *run, json_object *jc, char *err,
 			 id ? id : "?");
 		return -1;
 	}
+	/* a case the runner was asked to stop in is not done: run it again */
+	if (json_object_object_get_ex(jc, "interrupted", &x) &&
+	    json_object_get_boolean(x))
+		return 0;
 	r = results_add_id(run, tc, v, iter, xstrdup(id));
 	r->verdict = vd;
 	free(r->reason);
@@ -104,8 +108,54 @@ static int load_case(struct run_info *run, json_object *jc, char *err,
 	return 0;
 }
 
-int resume_load(struct run_info *run, const char *given, const char *reason,
-		char *err, size_t errsz)
+/*
+ * A resumed run goes on with the plan of the first: a selection given
+ * again must be the same words, or it would be silently ignored.
+ */
+static int check_selection(struct run_info *run, json_object *root,
+			   char *const *sel, int nr_sel, const char *path,
+			   char *err, size_t errsz)
+{
+	json_object *a;
+	size_t i, n;
+	bool same;
+
+	if (json_object_object_get_ex(root, "selection", &a) &&
+	    json_object_is_type(a, json_type_array)) {
+		n = json_object_array_length(a);
+		for (i = 0; i < n; i++) {
+			run->selection = xrealloc(run->selection,
+						  (i + 1) * sizeof(char *));
+			run->selection[i] = xstrdup(json_object_get_string(
+				json_object_array_get_idx(a, i)));
+			run->nr_selection = i + 1;
+		}
+	} else if (nr_sel) {
+		snprintf(err, errsz, "--resume: %s does not record what the run selected: resume it without a selection",
+			 path);
+		return -1;
+	}
+	if (!nr_sel)
+		return 0;
+	same = nr_sel == run->nr_selection;
+	for (i = 0; same && i < (size_t)nr_sel; i++)
+		same = !strcmp(sel[i], run->selection[i]);
+	if (!same) {
+		struct sbuf was;
+
+		sb_init(&was);
+		for (i = 0; i < (size_t)run->nr_selection; i++)
+			sb_printf(&was, " %s", run->selection[i]);
+		snprintf(err, errsz, "--resume goes on with the plan of %s (run%s): a different selection (run %s%s) cannot be given",
+			 path, was.s, sel[0], nr_sel > 1 ? " ..." : "");
+		sb_free(&was);
+		return -1;
+	}
+	return 0;
+}
+
+int resume_load(struct run_info *run, const char *given, char *const *sel,
+		int nr_sel, const char *reason, char *err, size_t errsz)
 {
 	char path[PATH_MAX + 16], dir[PATH_MAX], *copy;
 	json_object *root, *a, *x;
@@ -134,6 +184,8 @@ int resume_load(struct run_info *run, const char *given, const char *reason,
 		snprintf(err, errsz, "resume: %s has no plan", path);
 		goto out;
 	}
+	if (check_selection(run, root, sel, nr_sel, dir, err, errsz) < 0)
+		goto out;
 	for (i = 0; i < json_object_array_length(a); i++) {
 		run->plan_ids = xrealloc(run->plan_ids,
 					 (run->nr_plan + 1) * sizeof(char *));
@@ -153,7 +205,9 @@ int resume_load(struct run_info *run, const char *given, const char *reason,
 	snprintf(run->dir, sizeof(run->dir), "%s", dir);
 	run->status = "running";
 	if (json_object_object_get_ex(root, "seed", &x))
-		run->seed = json_object_get_uint64(x);
+		run->seed = json_object_is_type(x, json_type_string) ?
+			    strtoull(json_object_get_string(x), NULL, 10) :
+			    json_object_get_uint64(x);
 	run->start = now_real();
 	if (get_str(root, "start")) {
 		struct tm tm;

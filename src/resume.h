@@ -13,10 +13,11 @@ int parse_case_id(const char *id, const struct dt_case **tc,
 /*
  * Load RUN_DIR/run.json into run: the plan, the finished cases, and the
  * case that was running, recorded now as FAIL "the guest died during
- * this case: REASON".
+ * this case: REASON". Cases that were interrupted (SIGINT, SIGTERM) are
+ * not done: they run again. A selection (sel) must be the run's own.
  */
-int resume_load(struct run_info *run, const char *dir, const char *reason,
-		char *err, size_t errsz);
+int resume_load(struct run_info *run, const char *dir, char *const *sel,
+		int nr_sel, const char *reason, char *err, size_t errsz);
 bool resume_is_done(const struct run_info *run, const char *id);
 
 #endif

@@ -18,6 +18,7 @@
 #include "results.h"
 #include "resume.h"
 #include "run.h"
+#include "scratch.h"
 #include "select.h"
 #include "target.h"
 #include "util.h"
@@ -91,6 +92,7 @@ struct runner {
 	struct plan plan;
 	struct step *steps;
 	int nr_steps;
+	struct scratch local;		/* the runner's own scratch folder */
 	struct dt_target target;
 	bool target_up;
 	struct utsname uts;
@@ -217,7 +219,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	struct dt_ctx ctx;
 	struct req_env env;
 	struct sbuf unmet;
-	char workdir[PATH_MAX], path[PATH_MAX], group[64];
+	char workdir[PATH_MAX], path[PATH_MAX], group[64], tmpdir[PATH_MAX];
 	uint64_t free_bytes = 0;
 	double t0;
 	int full_fd, i;
@@ -268,6 +270,19 @@ static void run_one(struct runner *rn, const struct step *step)
 		goto done;
 	}
 
+	/* its tmp folder: off the target, inside the runner's own folder */
+	if (snprintf(tmpdir, sizeof(tmpdir), "%s/tmp/%s", rn->local.path,
+		     r->dir_name) >= (int)sizeof(tmpdir) ||
+	    (mkdir(tmpdir, 0700) < 0 && errno != EEXIST)) {
+		char msg[PATH_MAX + 64];
+
+		snprintf(msg, sizeof(msg), "cannot create the tmp folder %s: %s",
+			 tmpdir, strerror(errno));
+		set_reason(r, DT_ERROR, msg);
+		remove_tree_bounded(workdir, WORKDIR_CLEANUP_TIMEOUT);
+		goto done;
+	}
+
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.tcase = tc;
 	ctx.variant = it->variant;
@@ -304,6 +319,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	wp.grace = o->grace;
 	wp.target = &rn->target;
 	wp.stop_fd = stop_pipe[0];
+	wp.tmpdir = tmpdir;
 	wp.verbose = o->verbose;
 	wp.kmsg = o->kmsg;
 	snprintf(group, sizeof(group), "case-%d", rn->index);
@@ -346,6 +362,7 @@ static void run_one(struct runner *rn, const struct step *step)
 			set_reason(r, cv.verdict, why);
 			free(why);
 		}
+		r->interrupted = out.obs.interrupted;
 		r->unkillable = out.obs.unkillable;
 		r->target_died = out.obs.target_died;
 		if (out.dmesg.len)
@@ -363,16 +380,31 @@ static void run_one(struct runner *rn, const struct step *step)
 	if (r->verdict == DT_HANG || r->target_died || out.obs.unkillable)
 		restart_target(rn, r->target_died ? "target died" :
 						    "case hung");
-	/* files the case asked us to remove, then its scratch directory */
-	for (i = 0; i < out.nr_files; i++)
+	/*
+	 * Files the case asked us to remove, then its folders. Only what is
+	 * inside its own scratch or tmp folder: the runner may be root, and
+	 * a path from a case is no order to remove anything anywhere.
+	 */
+	for (i = 0; i < out.nr_files; i++) {
+		FILE *log = wp.log ? wp.log : stderr;
+
+		if (!scratch_within(out.files[i], workdir) &&
+		    !scratch_within(out.files[i], tmpdir)) {
+			fprintf(log, "refused to remove %s (registered by the case): it is outside the case's scratch folder %s and tmp folder %s\n",
+				out.files[i], workdir, tmpdir);
+			continue;
+		}
 		if (remove_tree_bounded(out.files[i], WORKDIR_CLEANUP_TIMEOUT))
-			fprintf(wp.log ? wp.log : stderr,
-				"could not remove %s (registered by the case)\n",
+			fprintf(log, "could not remove %s (registered by the case)\n",
 				out.files[i]);
+	}
 	if (remove_tree_bounded(workdir, WORKDIR_CLEANUP_TIMEOUT) != 0 &&
 	    wp.log)
 		fprintf(wp.log, "could not remove scratch directory %s\n",
 			workdir);
+	if (remove_tree_bounded(tmpdir, WORKDIR_CLEANUP_TIMEOUT) != 0 &&
+	    wp.log)
+		fprintf(wp.log, "could not remove tmp folder %s\n", tmpdir);
 	if (wp.log)
 		fclose(wp.log);
 	if (full_fd >= 0)
@@ -405,6 +437,8 @@ static int target_start(struct runner *rn, char *err, size_t errsz)
 	}
 	memset(&rn->target, 0, sizeof(rn->target));
 	rn->target.ops = ops;
+	snprintf(rn->target.local, sizeof(rn->target.local), "%s",
+		 rn->local.path);
 	snprintf(rn->target.log_dir, sizeof(rn->target.log_dir), "%s",
 		 rn->run.dir);
 	if (ops->setup(&rn->target, rn->o, err, errsz) < 0) {
@@ -418,6 +452,30 @@ static int target_start(struct runner *rn, char *err, size_t errsz)
 	free(rn->run.env_json);
 	rn->run.env_json = rn->target.env_json;
 	rn->target.env_json = NULL;
+	return 0;
+}
+
+/*
+ * The runner's own scratch folder, under the per-user parent, after
+ * removing what runs that are gone left there: mount points, the cases'
+ * tmp folders, the dir target's files without --dir.
+ */
+static int local_start(struct runner *rn, char *err, size_t errsz)
+{
+	char parent[PATH_MAX - 128], tmp[PATH_MAX];
+
+	if (scratch_parent(parent, sizeof(parent), err, errsz) < 0)
+		return -1;
+	if (scratch_create(&rn->local, parent, err, errsz) < 0)
+		return -1;
+	/* the cgroups of dead runners first: the reaper takes their folders */
+	procs_cgroups(strrchr(rn->local.path, '/') + 1, parent);
+	scratch_reap(parent, stderr, "dmaptest: ", false, 30.0);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", rn->local.path);
+	if (mkdir(tmp, 0700) < 0) {
+		snprintf(err, errsz, "%.900s: %s", tmp, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -439,15 +497,18 @@ static void target_stop(struct runner *rn)
 static void print_summary(struct runner *rn)
 {
 	int counts[DT_NR_VERDICTS], excluded;
+	char *dir;
 
 	results_count(&rn->run, counts, &excluded);
 	progress_clear();
 	if (strcmp(rn->run.status, "complete"))
 		printf("Bail out! run %s by %s\n", rn->run.status,
 		       strsignal(stop_signal));
+	dir = printable(rn->run.dir);
 	printf("# PASS %d, FAIL %d, ERROR %d, HANG %d, SKIP %d (%d excluded); results in %s\n",
 	       counts[DT_PASS], counts[DT_FAIL], counts[DT_ERROR],
-	       counts[DT_HANG], counts[DT_SKIP], excluded, rn->run.dir);
+	       counts[DT_HANG], counts[DT_SKIP], excluded, dir);
+	free(dir);
 	printf("%d passed, %d failed, %d skipped\n", counts[DT_PASS],
 	       counts[DT_FAIL] + counts[DT_ERROR] + counts[DT_HANG],
 	       counts[DT_SKIP]);
@@ -490,7 +551,8 @@ static int resume_steps(struct runner *rn, char *err, size_t errsz)
 	const struct dt_case *tc;
 	int i, j, iter;
 
-	if (resume_load(&rn->run, rn->o->resume, rn->o->resume_reason, err,
+	if (resume_load(&rn->run, rn->o->resume, rn->o->selection,
+			rn->o->nr_selection, rn->o->resume_reason, err,
 			errsz) < 0)
 		return -1;
 	for (i = 0; i < rn->run.nr_plan; i++) {
@@ -519,18 +581,30 @@ static int resume_steps(struct runner *rn, char *err, size_t errsz)
 int run_command(struct dt_opts *o, int argc, char **argv)
 {
 	struct runner rn;
-	char err[1024];
+	char err[1024], *text, *why = NULL;
 	int counts[DT_NR_VERDICTS], excluded, i, status = 3;
 
 	memset(&rn, 0, sizeof(rn));
 	rn.o = o;
+	rn.local.lock_fd = -1;
 	static char *every[] = { "all", "meta" };
 
 	/* a resumed run takes its plan from the run folder */
 	if (plan_build(&rn.plan, dt_cases, o->resume ? every : o->selection,
 		       o->resume ? 2 : o->nr_selection, o->exclude_file, err,
 		       sizeof(err)) < 0) {
-		fprintf(stderr, "dmaptest: %s\n", err);
+		char *msg = printable(err);
+
+		fprintf(stderr, "dmaptest: %s\n", msg);
+		free(msg);
+		return 2;
+	}
+	/* without root the run falls back to --target dir: say so first */
+	if (!strcmp(o->target, "dmapfs") && geteuid() != 0 &&
+	    opts_dmapfs_only_given(o)) {
+		fprintf(stderr, "dmaptest: --%s needs the dmapfs target, which needs root: as uid %u the run would test --target dir\n",
+			opts_dmapfs_only_given(o), (unsigned int)geteuid());
+		plan_free(&rn.plan);
 		return 2;
 	}
 	if (params_check(&rn.plan, dt_cases, o->params, err, sizeof(err)) < 0) {
@@ -557,6 +631,10 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 			rn.run.seed = o->seed;
 	} else {
 		plan_steps(&rn);
+		rn.run.selection = xcalloc(o->nr_selection + 1, sizeof(char *));
+		for (i = 0; i < o->nr_selection; i++)
+			rn.run.selection[i] = xstrdup(o->selection[i]);
+		rn.run.nr_selection = o->nr_selection;
 		rn.run.seed = o->seed_set ? o->seed : default_seed();
 		rn.run.start = now_real();
 	}
@@ -573,21 +651,40 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 		fprintf(stderr, "dmaptest: %s\n", err);
 		goto out_procs;
 	}
-	if (target_start(&rn, err, sizeof(err)) < 0) {
-		fprintf(stderr, "dmaptest: target %s: %s\n", o->target, err);
-		printf("Bail out! target %s: %s\n", o->target, err);
+	if (local_start(&rn, err, sizeof(err)) < 0)
+		why = xasprintf("scratch folder: %s", err);
+	else if (target_start(&rn, err, sizeof(err)) < 0)
+		why = xasprintf("target %s: %s", o->target, err);
+	if (why) {
+		char *msg = printable(why);
+
+		fprintf(stderr, "dmaptest: %s\n", msg);
+		free(msg);
+		/* stdout, the tap file and run.json all say why */
+		free(rn.run.header);
+		rn.run.header = xasprintf("# dmaptest %s, run %s, seed %llu, target %s",
+					  PACKAGE_VERSION, rn.run.id,
+					  (unsigned long long)rn.run.seed,
+					  o->target);
+		rn.run.error = why;
 		rn.run.status = "target-failed";
 		rn.run.end = now_real();
 		results_update(&rn.run);
+		text = results_tap(&rn.run);
+		fputs(text, stdout);
+		free(text);
 		goto out_target;
 	}
+	free(rn.run.header);
+	rn.run.header = xasprintf("# dmaptest %s, run %s, seed %llu, target %s (%s)",
+				  PACKAGE_VERSION, rn.run.id,
+				  (unsigned long long)rn.run.seed,
+				  rn.target.ops->name, rn.target.root);
 	results_update(&rn.run);
 
-	printf("TAP version 13\n");
-	printf("# dmaptest %s, run %s, seed %llu, target %s (%s)\n",
-	       PACKAGE_VERSION, rn.run.id, (unsigned long long)rn.run.seed,
-	       rn.target.ops->name, rn.target.root);
-	printf("1..%d\n", rn.run.planned);
+	text = results_tap_head(&rn.run);
+	fputs(text, stdout);
+	free(text);
 	/* a resumed run: what was done before, then the rest */
 	for (i = 0; i < rn.run.nr_results; i++) {
 		char *line = results_tap_line(&rn.run.results[i], i + 1);
@@ -619,6 +716,7 @@ int run_command(struct dt_opts *o, int argc, char **argv)
 			 1 : 0;
 out_target:
 	target_stop(&rn);
+	scratch_remove(&rn.local, WORKDIR_CLEANUP_TIMEOUT);
 	results_free(&rn.run);
 out_procs:
 	procs_reap();

@@ -133,22 +133,39 @@ struct exclusion {
 	char *reason;
 };
 
+/* 1-based line number of position p in text */
+static int line_of(const char *text, const char *p)
+{
+	int n = 1;
+
+	for (; text < p; text++)
+		n += *text == '\n';
+	return n;
+}
+
 static int read_excludes(const char *path, const struct dt_case *const *cases,
 			 struct exclusion **out, int *nr, char *err,
 			 size_t errsz)
 {
 	char *text, *line, *next;
 	int lineno = 0;
+	size_t len;
 
 	*out = NULL;
 	*nr = 0;
 	if (!path)
 		return 0;
-	text = read_file(path, 1 << 20, NULL);
+	text = read_file(path, 1 << 20, &len);
 	if (!text) {
 		snprintf(err, errsz, "cannot read exclude file %s: %s", path,
 			 strerror(errno));
 		return -1;
+	}
+	/* a NUL byte would end the text early: whatever follows is lost */
+	if (memchr(text, '\0', len)) {
+		snprintf(err, errsz, "exclude file %s is not a text file (a NUL byte on line %d)",
+			 path, line_of(text, (char *)memchr(text, '\0', len)));
+		goto fail;
 	}
 	for (line = text; line; line = next) {
 		char *hash, *word, *reason;

@@ -80,25 +80,3 @@ int target_mount_root(const char *path, char *out, size_t size)
 		return -1;
 	return 0;
 }
-
-void target_remove_stale(const char *parent)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir(parent);
-	int pid;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (sscanf(de->d_name, "dmaptest.%d.", &pid) != 1 ||
-		    pid == getpid())
-			continue;
-		if (kill(pid, 0) == 0 || errno != ESRCH)
-			continue;	/* its runner is still there */
-		if (snprintf(path, sizeof(path), "%s/%s", parent, de->d_name) <
-		    (int)sizeof(path))
-			remove_tree_bounded(path, 30.0);
-	}
-	closedir(d);
-}

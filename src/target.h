@@ -42,6 +42,7 @@ struct dt_target {
 	char root[PATH_MAX];		/* where scratch directories go */
 	unsigned int features;		/* enum dt_feature bits */
 	char log_dir[PATH_MAX];		/* the run folder, for daemon logs */
+	char local[PATH_MAX];		/* the runner's own scratch folder */
 	char no_dax_reason[128];	/* why DT_FEAT_DAX is missing */
 	char *env_json;			/* env_probe() of root, for run.json */
 	void *priv;
@@ -61,11 +62,5 @@ unsigned int target_dax_mmap(const char *root, bool dmapfs, bool dax);
 
 extern const struct dt_target_ops dt_target_dir;
 extern const struct dt_target_ops dt_target_dmapfs;
-
-/*
- * Scratch folders are named dmaptest.<runner pid>.XXXXXX: remove those
- * under parent whose runner is gone (a killed run left them).
- */
-void target_remove_stale(const char *parent);
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * target_dir.c - any directory as the target: a scratch folder under
- * --dir (or a fresh one under $TMPDIR), removed again at the end.
+ * target_dir.c - any directory as the target: a marked scratch folder
+ * under --dir (or the runner's own scratch folder), removed at the end.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,12 +18,12 @@
 #include "dt_case.h"
 #include "env.h"
 #include "options.h"
+#include "scratch.h"
 #include "target.h"
 #include "util.h"
 
 struct dir_priv {
-	bool made_base;		/* we created root's parent with mkdtemp */
-	char base[PATH_MAX];
+	struct scratch scratch;	/* on --dir PATH; empty: the runner's own */
 };
 
 static int dir_setup(struct dt_target *t, const struct dt_opts *o,
@@ -31,10 +31,9 @@ static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 {
 	struct dir_priv *p = xcalloc(1, sizeof(*p));
 	struct env_info env;
-	const char *tmp = getenv("TMPDIR");
-	const char *parent;
 	struct stat st;
 
+	p->scratch.lock_fd = -1;
 	t->priv = p;
 	if (o->dir) {
 		if (stat(o->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -47,20 +46,18 @@ static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 				 o->dir, strerror(errno));
 			return -1;
 		}
-		parent = o->dir;
+		/*
+		 * The cases must run on that file system: a scratch folder
+		 * on it, marked and 0700 like the runner's own, after what
+		 * runs that are gone left there.
+		 */
+		scratch_reap(o->dir, stderr, "dmaptest: ", false, 60.0);
+		if (scratch_create(&p->scratch, o->dir, err, errsz) < 0)
+			return -1;
+		snprintf(t->root, sizeof(t->root), "%s", p->scratch.path);
 	} else {
-		parent = tmp && *tmp ? tmp : "/tmp";
+		snprintf(t->root, sizeof(t->root), "%s", t->local);
 	}
-	target_remove_stale(parent);
-	snprintf(p->base, sizeof(p->base), "%s/dmaptest.%d.XXXXXX", parent,
-		 (int)getpid());
-	if (!mkdtemp(p->base)) {
-		snprintf(err, errsz, "dir target: cannot create a scratch directory %s: %s",
-			 p->base, strerror(errno));
-		return -1;
-	}
-	p->made_base = true;
-	snprintf(t->root, sizeof(t->root), "%s", p->base);
 	/* probe inside our own folder: nothing else on the mount is touched */
 	env_probe(&env, t->root);
 	t->features = 0;
@@ -93,9 +90,9 @@ static void dir_teardown(struct dt_target *t)
 {
 	struct dir_priv *p = t->priv;
 
-	/* the runner empties it (bounded); only the empty folder is ours */
-	if (p && p->made_base)
-		rmdir(p->base);
+	/* the runner emptied it (bounded); the folder and its marker go */
+	if (p && p->scratch.path[0])
+		scratch_remove(&p->scratch, 30.0);
 	free(p);
 	t->priv = NULL;
 }

@@ -24,6 +24,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,13 +45,16 @@
 
 struct dmapfs_priv {
 	const struct dt_opts *o;
-	char base[PATH_MAX - 64];	/* dmaptest.<pid>.XXXXXX */
+	char base[PATH_MAX - 64];	/* the runner's scratch folder */
 	char host[PATH_MAX];		/* the ext4 mount */
 	char share[PATH_MAX];		/* host/share: dmapfs's backing dir */
 	char mnt[PATH_MAX];		/* the dmapfs mount */
 	char log[PATH_MAX];		/* dmapfs's log file */
 	char bin[PATH_MAX];
 	bool host_mounted;
+	char loop[32];			/* its loop device */
+	const char *image_dir;		/* where the (unnamed) image is */
+	uint64_t image_ino;		/* its inode (losetup -a shows it) */
 	pid_t pid;			/* dmapfs, 0 when not running */
 	dev_t dev;			/* of the dmapfs mount: fusectl id */
 	int status;			/* of the last dmapfs that ended */
@@ -298,55 +302,125 @@ static void stop_dmapfs(struct dmapfs_priv *p, bool force)
 	p->dev = 0;
 }
 
+/* where the host image goes: disk, not RAM (/run may be a small tmpfs) */
+static const char *image_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct stat st;
+
+	if (tmp && *tmp)
+		return tmp;
+	if (!stat("/var/tmp", &st) && S_ISDIR(st.st_mode))
+		return "/var/tmp";
+	return "/tmp";
+}
+
+/* Why a file of size bytes cannot be made in dir: the limit, in words. */
+static void too_large(const char *dir, uint64_t size, int err, char *buf,
+		      size_t bufsz)
+{
+	char want[32], lim[32];
+	struct statfs sf;
+
+	format_bytes(size, want, sizeof(want));
+	if (!statfs(dir, &sf) && sf.f_type == 0xEF53) {
+		/* ext4 extents address 2^32 - 1 blocks */
+		format_bytes(4294967296.0 * sf.f_bsize, lim, sizeof(lim));
+		snprintf(buf, bufsz, "--host-size %s: the host image goes to %s (ext4, %ld-byte blocks), where a file stops one block short of %s (%s); give a smaller --host-size, or TMPDIR on another file system",
+			 want, dir, (long)sf.f_bsize, lim, strerror(err));
+		return;
+	}
+	snprintf(buf, bufsz, "--host-size %s: the file system of %s, where the host image goes, cannot hold a file that large (%s); give a smaller --host-size, or TMPDIR on another file system",
+		 want, dir, strerror(err));
+}
+
+/*
+ * The host image: an unnamed file (O_TMPFILE) in image_dir(), so nothing
+ * is ever left on disk, whatever way the runner ends. mkfs and mount see
+ * it as /proc/<runner>/fd/N; the loop device holds it once mounted.
+ */
 static int make_host(struct dmapfs_priv *p, char *err, size_t errsz)
 {
-	char img[PATH_MAX + 16], size[32], opts[64];
+	const char *dir = image_dir();
+	char img[PATH_MAX + 16], size[32], opts[64], free_s[32], want[32];
 	char *mkfs[] = { "mkfs.ext4", "-q", "-F", "-m", "0", "-E",
 			 "nodiscard,lazy_itable_init=1,lazy_journal_init=1",
 			 img, size, NULL };
 	char *mnt[] = { "mount", "-t", "ext4", "-o", opts, img, p->host,
 			NULL };
-	int fd;
+	bool named = false;
+	struct statvfs sv;
+	struct stat st;
+	int fd, ret = -1;
 
-	snprintf(img, sizeof(img), "%s/host.img", p->base);
 	snprintf(size, sizeof(size), "%lluk",
 		 (unsigned long long)(p->o->host_size >> 10));
 	snprintf(opts, sizeof(opts), "loop");
-	fd = open(img, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || ftruncate(fd, p->o->host_size) < 0) {
-		snprintf(err, errsz, "host image %s: %s", img, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+		/* no O_TMPFILE there: a named file in our own folder */
+		snprintf(img, sizeof(img), "%s/host.img", p->base);
+		fd = open(img, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		named = true;
+		dir = p->base;
+	}
+	if (fd < 0) {
+		snprintf(err, errsz, "host image in %s: %s", dir,
+			 strerror(errno));
 		return -1;
 	}
-	close(fd);
+	p->image_dir = dir;
+	if (!fstat(fd, &st))
+		p->image_ino = st.st_ino;
+	if (ftruncate(fd, p->o->host_size) < 0) {
+		if (errno == EFBIG || errno == EINVAL)
+			too_large(dir, p->o->host_size, errno, err, errsz);
+		else
+			snprintf(err, errsz, "host image of %s in %s: %s", size,
+				 dir, strerror(errno));
+		goto out;
+	}
+	if (!statvfs(dir, &sv) &&
+	    (uint64_t)sv.f_bavail * sv.f_frsize < p->o->host_size) {
+		format_bytes((double)sv.f_bavail * sv.f_frsize, free_s,
+			     sizeof(free_s));
+		format_bytes(p->o->host_size, want, sizeof(want));
+		fprintf(stderr, "dmaptest: warning: --host-size %s is more than the %s free in %s, where the host image is: what the cases write into the host lands there\n",
+			want, free_s, dir);
+	}
+	if (!named)
+		snprintf(img, sizeof(img), "/proc/%d/fd/%d", (int)getpid(), fd);
 	if (run_cmd(p, mkfs) < 0) {
-		snprintf(err, errsz, "mkfs.ext4 of the host image failed (see %s)",
-			 p->log);
-		unlink(img);
-		return -1;
+		snprintf(err, errsz, "mkfs.ext4 of a %s host image failed (see %s)",
+			 size, p->log);
+		goto out;
 	}
 	if (mkdir(p->host, 0755) < 0 || run_cmd(p, mnt) < 0) {
 		snprintf(err, errsz, "loop mount of the host image failed (see %s)",
 			 p->log);
-		unlink(img);
-		return -1;
+		goto out;
 	}
 	p->host_mounted = true;
-	/* the loop device holds it now; nothing stays on disk */
-	unlink(img);
+	if (!stat(p->host, &st) && major(st.st_dev) == 7)
+		snprintf(p->loop, sizeof(p->loop), "/dev/loop%u",
+			 minor(st.st_dev));
 	if (mkdir(p->share, 0755) < 0) {
 		snprintf(err, errsz, "%s: %s", p->share, strerror(errno));
-		return -1;
+		goto out;
 	}
-	return 0;
+	ret = 0;
+out:
+	/* the loop device holds it now, or nobody needs it: nothing stays */
+	if (named)
+		unlink(img);
+	close(fd);
+	return ret;
 }
 
 static int dmapfs_setup(struct dt_target *t, const struct dt_opts *o,
 			char *err, size_t errsz)
 {
 	struct dmapfs_priv *p = xcalloc(1, sizeof(*p));
-	const char *tmp = getenv("TMPDIR");
 	struct env_info env;
 
 	t->priv = p;
@@ -364,14 +438,9 @@ static int dmapfs_setup(struct dt_target *t, const struct dt_opts *o,
 			 strerror(errno));
 		return -1;
 	}
-	target_remove_stale(tmp && *tmp ? tmp : "/tmp");
-	snprintf(p->base, sizeof(p->base), "%s/dmaptest.%d.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp", (int)getpid());
-	if (!mkdtemp(p->base)) {
-		snprintf(err, errsz, "cannot create %s: %s", p->base,
-			 strerror(errno));
-		return -1;
-	}
+	/* mount points in the runner's own scratch folder (0700, marked) */
+	snprintf(p->base, sizeof(p->base), "%.*s", (int)sizeof(p->base) - 1,
+		 t->local);
 	snprintf(p->host, sizeof(p->host), "%s/host", p->base);
 	snprintf(p->share, sizeof(p->share), "%s/host/share", p->base);
 	snprintf(p->mnt, sizeof(p->mnt), "%s/mnt", p->base);
@@ -461,12 +530,10 @@ static void dmapfs_teardown(struct dt_target *t)
 	stop_dmapfs(p, false);
 	if (p->host_mounted)
 		umount2(p->host, MNT_DETACH);
+	/* the runner removes its scratch folder (p->base) itself */
 	if (p->base[0]) {
 		rmdir(p->mnt);
 		rmdir(p->host);
-		if (!strncmp(p->log, p->base, strlen(p->base)))
-			unlink(p->log);
-		rmdir(p->base);
 	}
 	free(p);
 	t->priv = NULL;
@@ -484,6 +551,12 @@ static char *dmapfs_describe(struct dt_target *t)
 	json_object_object_add(j, "root", json_object_new_string(t->root));
 	json_object_object_add(j, "binary", json_object_new_string(p->bin));
 	json_object_object_add(j, "host_fs", json_object_new_string("ext4 on loop"));
+	json_object_object_add(j, "loop", json_object_new_string(p->loop));
+	json_object_object_add(j, "image_dir",
+			       json_object_new_string(p->image_dir ?
+						      p->image_dir : ""));
+	json_object_object_add(j, "image_inode",
+			       json_object_new_uint64(p->image_ino));
 	json_object_object_add(j, "host_size",
 			       json_object_new_uint64(o->host_size));
 	json_object_object_add(j, "slots", json_object_new_int(o->slots));

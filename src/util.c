@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,56 @@ void sb_put_xml(struct sbuf *sb, const char *s)
 	}
 }
 
+/* length of the valid UTF-8 sequence at s (2..4), or 0 */
+static int utf8_len(const unsigned char *s)
+{
+	int n, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong forms, surrogates, beyond U+10FFFF */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+void sb_put_printable(struct sbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n = *p >= 0x80 ? utf8_len(p) : 0;
+
+		if (n) {
+			while (n--)
+				sb_putc(sb, *p++);
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			sb_printf(sb, "\\x%02x", *p++);
+		} else {
+			sb_putc(sb, *p++);
+		}
+	}
+}
+
+char *printable(const char *s)
+{
+	struct sbuf sb;
+
+	sb_init(&sb);
+	sb_put_printable(&sb, s);
+	return sb.s;
+}
+
 static int fsync_dir_of(const char *path)
 {
 	char *copy = xstrdup(path);
@@ -245,6 +296,15 @@ char *read_file(const char *path, size_t max, size_t *lenp)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && !len) {
+			/* a directory (EISDIR) is no file to read */
+			int saved = errno;
+
+			close(fd);
+			free(buf);
+			errno = saved;
+			return NULL;
+		}
 		if (n <= 0)
 			break;
 		len += n;
@@ -325,7 +385,8 @@ int parse_double(const char *s, double *out)
 		return -1;
 	errno = 0;
 	*out = strtod(s, &end);
-	if (errno || *end)
+	/* nan and inf are no settings: a watchdog never fires on them */
+	if (errno || *end || !isfinite(*out))
 		return -1;
 	return 0;
 }

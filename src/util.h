@@ -21,6 +21,12 @@ void sb_puts(struct sbuf *sb, const char *s);
 void sb_printf(struct sbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct sbuf *sb, const char *fmt, va_list ap);
+/*
+ * s with control characters and bytes that are not UTF-8 written as
+ * \xNN: an error message never puts raw binary on a terminal.
+ */
+void sb_put_printable(struct sbuf *sb, const char *s);
+char *printable(const char *s);	/* the same, malloc'ed */
 /* XML-escaped copy of s (for junit.xml). */
 void sb_put_xml(struct sbuf *sb, const char *s);
 

@@ -322,6 +322,9 @@ static void child_main(const struct watch_params *wp, struct proc_group *g,
 	dup2(wp->full_fd, STDOUT_FILENO);
 	dup2(wp->full_fd, STDERR_FILENO);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* what the case makes off the target goes where the runner looks */
+	if (wp->tmpdir)
+		setenv("TMPDIR", wp->tmpdir, 1);
 	if (chdir(wp->ctx->workdir) < 0) {
 		dt_report_attach(report_w, prog, wp->ctx, 0);
 		dt_res(DT_ERROR, "cannot enter the scratch directory %s: %s",

@@ -35,6 +35,7 @@ struct watch_params {
 	const char *group_name;
 	struct dt_target *target;
 	int stop_fd;		/* readable: the runner must stop */
+	const char *tmpdir;	/* the case's own tmp folder: its TMPDIR */
 	int verbose;
 	bool kmsg;
 };

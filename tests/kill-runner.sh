@@ -46,7 +46,7 @@ expect_eq "case processes alive after the kill" "$alive" ""
 # the next run removes what the killed one left (scratch dir, cgroup)
 "$DMAPTEST" run meta-pass --target dir --dir "$T" -o "$res" --progress none >/dev/null
 expect_eq "stale scratch dirs" "$(find "$T" -maxdepth 1 -name 'dmaptest.*' | wc -l)" 0
-expect_eq "stale cgroups" "$(find /sys/fs/cgroup -maxdepth 2 -name "dmaptest.$runner" 2>/dev/null | wc -l)" 0
+expect_eq "stale cgroups" "$(find /sys/fs/cgroup -maxdepth 2 -name "dmaptest.$runner.*" 2>/dev/null | wc -l)" 0
 
 # resume the killed run, as the VM launcher does after a guest died:
 # the running case FAILs with the reason, the rest of the plan runs

@@ -78,6 +78,7 @@ $JSON_GET "$run/run.json" && ok "run.json parses" || bad "run.json does not pars
 expect_eq "run.json status" "$($JSON_GET "$run/run.json" status)" complete
 expect_eq "run.json ended" "$($JSON_GET "$run/run.json" ended)" true
 expect_eq "run.json seed" "$($JSON_GET "$run/run.json" seed)" 4242
+expect_eq "results folder printed absolute" "$(tail -n 2 "$T/tap" | head -n 1 | sed 's/.*; results in //')" "$(readlink -f "$run")"
 expect_eq "run.json cases" "$($JSON_GET -n "$run/run.json" cases)" 13
 expect_eq "run.json HANG count" "$($JSON_GET "$run/run.json" summary.HANG)" 2
 expect_eq "run.json case 6" "$($JSON_GET "$run/run.json" cases.6.verdict)" HANG
@@ -88,13 +89,14 @@ expect_eq "run.json claim detail" "$($JSON_GET "$run/run.json" cases.11.claims.1
 # junit.xml and the tap file
 xmllint --noout "$run/junit.xml" && ok "junit.xml is well-formed XML" || bad "junit.xml is not XML"
 expect_match "junit counts" "$(sed -n 2p "$run/junit.xml")" '*tests="13"*'
-expect_eq "tap file plan" "$(sed -n 2p "$run/tap")" "1..13"
+expect_eq "tap file header as on stdout" "$(sed -n 1,3p "$run/tap")" "$(sed -n 1,3p "$T/tap")"
+expect_eq "tap file plan" "$(sed -n 3p "$run/tap")" "1..13"
 expect_eq "tap file lines" "$(grep -c '^\(not \)\?ok ' "$run/tap")" 13
 
 # nothing left: no tmp files, no mounts, no scratch dirs, no cgroups
 expect_eq "temp files" "$(find "$res" -name '*.tmp.*' | wc -l)" 0
 expect_eq "mount count" "$(wc -l < /proc/self/mounts)" "$mounts_before"
 expect_eq "scratch dirs" "$(find "$T" -maxdepth 1 -name 'dmaptest.*' | wc -l)" 0
-expect_eq "runner cgroup" "$(find /sys/fs/cgroup -maxdepth 2 -name "dmaptest.$runner" 2>/dev/null | wc -l)" 0
+expect_eq "runner cgroup" "$(find /sys/fs/cgroup -maxdepth 2 -name "dmaptest.$runner.*" 2>/dev/null | wc -l)" 0
 
 finish

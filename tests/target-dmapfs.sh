@@ -43,11 +43,20 @@ expect_eq "death: next case on a fresh dmapfs" "$(result_get "$run" meta-pass ve
 runner=$!
 wait_for_case "$res" meta-hang || bad "meta-hang never started"
 daemon=$(pgrep -P "$runner" -x dmapfs | head -n 1)
+# the host image is an unnamed file: losetup -a shows its loop device
+# with its inode (an inode number freed can be another run's image soon:
+# the loop device and the inode together are this run's)
+ino=$($JSON_GET "$res/latest/run.json" target.image_inode)
+loop=$($JSON_GET "$res/latest/run.json" target.loop)
+[ -n "$ino" ] && [ "$ino" != 0 ] && [ -n "$loop" ] && ok "image $loop, inode $ino recorded" ||
+	bad "no image inode or loop device in run.json"
+images() { losetup -a | grep -c "^$loop: .*\]:$ino ("; }
+expect_eq "loop device while it runs" "$(images)" 1
 kill -9 "$runner"
 wait "$runner" 2>/dev/null
-for _ in $(seq 100); do
+for _ in $(seq 200); do
 	{ [ -z "$daemon" ] || ! kill -0 "$daemon" 2>/dev/null; } &&
-		[ "$(losetup -a | grep -c "dmaptest.$runner.")" -eq 0 ] && break
+		[ "$(images)" -eq 0 ] && break
 	sleep 0.05
 done
 if [ -n "$daemon" ] && kill -0 "$daemon" 2>/dev/null; then
@@ -55,11 +64,31 @@ if [ -n "$daemon" ] && kill -0 "$daemon" 2>/dev/null; then
 else
 	ok "dmapfs died with its runner"
 fi
-expect_eq "loop devices after SIGKILL" "$(losetup -a | grep -c "dmaptest.$runner.")" 0
+expect_eq "loop devices after SIGKILL" "$(images)" 0
 expect_eq "dmaptest mounts visible" "$(grep -c dmaptest /proc/mounts)" 0
+# the image was never a named file: nothing to find on disk
+expect_eq "host image files" "$(find "$($JSON_GET "$res/latest/run.json" target.image_dir)" -maxdepth 2 -name host.img 2>/dev/null | grep -c "dmaptest.$runner.")" 0
 
 # the next run removes the scratch folder the killed one left
 "$DMAPTEST" run meta-pass "${common[@]}" >/dev/null 2>&1
-expect_eq "stale scratch folders" "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name "dmaptest.$runner.*" | wc -l)" 0
+expect_eq "stale scratch folders" "$(find /run/dmaptest -maxdepth 1 -name "dmaptest.$runner.*" | wc -l)" 0
+
+# 4. a host file system the image's folder cannot hold: one clear line,
+# run.json and the tap file say why, nothing left behind (ext4 holds
+# files up to 16 TiB - 4 KiB)
+if [ "$(stat -f -c %T /var/tmp)" = ext2/ext3 ]; then
+	for size in 16T 1P; do
+		TMPDIR=/var/tmp "$DMAPTEST" run meta-pass --host-size $size --progress none -o "$res" \
+			>"$T/big.tap" 2>"$T/big.err"
+		expect_eq "--host-size $size: exit status" "$?" 3
+		expect_match "--host-size $size: message" "$(head -n 1 "$T/big.err")" \
+			"dmaptest: target dmapfs: --host-size * the host image goes to /var/tmp (ext4, 4096-byte blocks), where a file stops one block short of 16.0 TiB (File too large)*"
+		expect_match "--host-size $size: run.json" "$($JSON_GET "$res/latest/run.json" error)" \
+			"target dmapfs: --host-size *File too large*"
+		expect_match "--host-size $size: tap file" "$(tail -n 1 "$res/latest/tap")" "Bail out! target dmapfs: --host-size *File too large*"
+		id=$($JSON_GET "$res/latest/run.json" run_id)
+		expect_eq "--host-size $size: scratch left" "$(find /run/dmaptest /var/tmp -maxdepth 1 -name "dmaptest.${id##*-}.*" | wc -l)" 0
+	done
+fi
 
 finish

@@ -3,16 +3,24 @@
  * check_observe.c - unit tests of the observers' parsers (dmapfs control
  * file, trace_pipe lines), the kernel backends' accounting (process tree,
  * inodes, removals), the read-only judge and its claims, the agreement
- * of two observers, and ballast names.
+ * of two observers, ballast names, markers, safe removal and the
+ * ballast's consent and progress rules.
  */
 #include <check.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "dt_ballast.h"
+#include "dt_case.h"
+#include "dt_marker.h"
+#include "dt_proto.h"
 #include "dt_obs_priv.h"
 #include "dt_observe.h"
 #include "dt_proto.h"
@@ -294,23 +302,200 @@ START_TEST(judge_agree)
 }
 END_TEST
 
-START_TEST(ballast_names)
+START_TEST(marker_names)
 {
-	char boot[16];
-	long pid;
+	struct dt_marker m, back;
+	char name[128];
 
-	ck_assert_int_eq(dt_ballast_parse_name(".dmaptest-ballast.0a1b2c3d.4242",
-					       boot, sizeof(boot), &pid), 0);
-	ck_assert_str_eq(boot, "0a1b2c3d");
-	ck_assert_int_eq(pid, 4242);
-	ck_assert_int_eq(dt_ballast_parse_name(".dmaptest-ballast.x.0", boot,
-					       sizeof(boot), &pid), -1);
-	ck_assert_int_eq(dt_ballast_parse_name(".dmaptest-ballast.abc", boot,
-					       sizeof(boot), &pid), -1);
-	ck_assert_int_eq(dt_ballast_parse_name("ballast.abc.12", boot,
-					       sizeof(boot), &pid), -1);
-	ck_assert_int_eq(dt_ballast_parse_name(".dmaptest-ballast.ab.12x",
-					       boot, sizeof(boot), &pid), -1);
+	dt_marker_self(&m);
+	ck_assert_int_eq(m.euid, geteuid());
+	ck_assert_int_eq(m.pid, getpid());
+	ck_assert_uint_gt(m.start, 0);
+	ck_assert_int_eq(strlen(m.boot), DT_MARKER_BOOT_LEN);
+	ck_assert_int_eq(dt_marker_name(&m, DT_BALLAST_PREFIX, name,
+					sizeof(name)), 0);
+	ck_assert_int_eq(dt_marker_parse_name(name, DT_BALLAST_PREFIX, &back),
+			 0);
+	ck_assert_int_eq(back.euid, m.euid);
+	ck_assert_str_eq(back.boot, m.boot);
+	ck_assert_int_eq(back.pid, m.pid);
+	ck_assert_uint_eq(back.start, m.start);
+	/* the old names, and anything else, carry no marker */
+	ck_assert_int_eq(dt_marker_parse_name(".dmaptest-ballast.0a1b2c3d.4242",
+					      DT_BALLAST_PREFIX, &back), -1);
+	ck_assert_int_eq(dt_marker_parse_name(".dmaptest-ballast.0.0123456789abcdef0123456789abcdef.0.1",
+					      DT_BALLAST_PREFIX, &back), -1);
+	ck_assert_int_eq(dt_marker_parse_name(".dmaptest-ballast.0.0123456789abcdef0123456789abcdef.12.x",
+					      DT_BALLAST_PREFIX, &back), -1);
+	ck_assert_int_eq(dt_marker_parse_name(".dmaptest-ballast.0.0123456789ABCDEF0123456789abcdef.12.3",
+					      DT_BALLAST_PREFIX, &back), -1);
+	ck_assert_int_eq(dt_marker_parse_name(".dmaptest-ballast.0.0123456789abcdef0123456789abcdef.12.3",
+					      DT_BALLAST_PREFIX, &back), 0);
+}
+END_TEST
+
+START_TEST(marker_text_and_judge)
+{
+	char text[512], why[256], path[] = "/tmp/dt-marker.XXXXXX";
+	struct dt_marker m, back;
+	int fd, fd2;
+
+	dt_marker_self(&m);
+	dt_marker_text(&m, text, sizeof(text));
+	ck_assert_int_eq(dt_marker_parse(text, &back), 0);
+	ck_assert_str_eq(back.host, m.host);
+	ck_assert_int_eq(dt_marker_parse("dmaptest-marker 1\neuid 0\n", &back),
+			 -1);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	/* our own marker, locked by us: in use */
+	ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+	fd2 = open(path, O_RDONLY);
+	ck_assert_int_eq(dt_marker_judge(&m, fd2, why, sizeof(why)),
+			 DT_OWNER_ALIVE);
+	close(fd2);
+	/* unlocked, the pid alive and the same start: still alive */
+	ck_assert_int_eq(flock(fd, LOCK_UN), 0);
+	fd2 = open(path, O_RDONLY);
+	ck_assert_int_eq(dt_marker_judge(&m, fd2, why, sizeof(why)),
+			 DT_OWNER_ALIVE);
+	/* the same pid started at another time: gone */
+	back = m;
+	back.start++;
+	ck_assert_int_eq(dt_marker_judge(&back, fd2, why, sizeof(why)),
+			 DT_OWNER_GONE);
+	ck_assert_ptr_nonnull(strstr(why, "another process now"));
+	close(fd2);
+	/* another user's: never ours to judge */
+	back = m;
+	back.euid = m.euid + 1;
+	fd2 = open(path, O_RDONLY);
+	ck_assert_int_eq(dt_marker_judge(&back, fd2, why, sizeof(why)),
+			 DT_OWNER_OTHER);
+	close(fd2);
+	close(fd);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(rmtree_follows_no_link)
+{
+	char top[] = "/tmp/dt-rmtree.XXXXXX", p[PATH_MAX], why[256];
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	snprintf(p, sizeof(p), "%s/keep", top);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/keep/precious", top);
+	fd = open(p, O_CREAT | O_WRONLY, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(p, sizeof(p), "%s/gone", top);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/gone/sub", top);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/gone/sub/link-to-keep", top);
+	ck_assert_int_eq(symlink("../../keep", p), 0);
+	snprintf(p, sizeof(p), "%s/gone/file-link", top);
+	ck_assert_int_eq(symlink("../keep/precious", p), 0);
+	snprintf(p, sizeof(p), "%s/gone", top);
+	ck_assert_int_eq(dt_rmtree(p, why, sizeof(why)), 0);
+	ck_assert_int_eq(access(p, F_OK), -1);
+	snprintf(p, sizeof(p), "%s/keep/precious", top);
+	ck_assert_int_eq(access(p, F_OK), 0);
+	/* a link as the top is removed, not what it points at */
+	snprintf(p, sizeof(p), "%s/top-link", top);
+	ck_assert_int_eq(symlink("keep", p), 0);
+	ck_assert_int_eq(dt_rmtree(p, why, sizeof(why)), 0);
+	snprintf(p, sizeof(p), "%s/keep/precious", top);
+	ck_assert_int_eq(access(p, F_OK), 0);
+	ck_assert_int_eq(dt_rmtree(top, why, sizeof(why)), 0);
+}
+END_TEST
+
+START_TEST(fill_needs_consent)
+{
+	static struct dt_case tc = { .name = "t" };
+	struct dt_ctx ctx = { .tcase = &tc, .features = 0 };
+	char dir[] = "/tmp/dt-ballast.XXXXXX", err[256], p[PATH_MAX];
+	struct dt_ballast b;
+	uint64_t budget;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dt_report_attach(-1, NULL, &ctx, 0);
+	ck_assert_int_eq(dt_ballast_fill(&b, dir, 0, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "needs --allow-fill"));
+	/* nothing was made */
+	snprintf(p, sizeof(p), "%s", dir);
+	ck_assert_int_eq(rmdir(p), 0);
+	/* reservations: a tenth, at most 64 MiB, without consent */
+	ck_assert_int_eq(dt_space_budget(&ctx, 10ULL << 30, 40, &budget, err,
+					 sizeof(err)), 0);
+	ck_assert_uint_eq(budget, 64ULL << 20);
+	ck_assert_int_eq(dt_space_budget(&ctx, 100ULL << 20, 40, &budget, err,
+					 sizeof(err)), 0);
+	ck_assert_uint_eq(budget, 10ULL << 20);
+	ctx.features = DT_FEAT_FILL;
+	ck_assert_int_eq(dt_space_budget(&ctx, 10ULL << 30, 40, &budget, err,
+					 sizeof(err)), 0);
+	ck_assert_uint_eq(budget, (10ULL << 30) / 100 * 40);
+}
+END_TEST
+
+START_TEST(space_param_needs_consent)
+{
+	static struct dt_case tc = { .name = "t" };
+	static const char *const params[] = { "space=60", NULL };
+	struct dt_ctx ctx = { .tcase = &tc, .params = params };
+	uint64_t budget;
+	char why[256];
+
+	dt_report_attach(-1, NULL, &ctx, 0);
+	ck_assert_int_eq(dt_space_budget(&ctx, 10ULL << 30, 40, &budget, why,
+					 sizeof(why)), -1);
+	ck_assert_ptr_nonnull(strstr(why, "needs --allow-fill"));
+}
+END_TEST
+
+/* the progress line counts the case's work: a ballast is none */
+START_TEST(ballast_counts_no_bytes)
+{
+	static struct dt_case tc = { .name = "t" };
+	struct dt_ctx ctx = { .tcase = &tc, .features = DT_FEAT_FILL };
+	char dir[] = "/tmp/dt-ballast.XXXXXX", err[256];
+	struct dt_progress *prog = calloc(1, sizeof(*prog));
+	struct dt_ballast b;
+	struct dt_space sp;
+
+	ck_assert_ptr_nonnull(prog);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dt_report_attach(-1, prog, &ctx, 0);
+	ck_assert_int_eq(dt_space_get(dir, &sp), 0);
+	if (sp.usable > (64u << 20)) {
+		ck_assert_int_eq(dt_ballast_fill(&b, dir, sp.usable - (8u << 20),
+						 err, sizeof(err)), 0);
+		if (b.bytes)
+			ck_assert_uint_gt(prog->beats, 0);
+		ck_assert_uint_eq(prog->bytes, 0);
+		dt_ballast_remove(&b);
+	}
+	rmdir(dir);
+	free(prog);
+}
+END_TEST
+
+START_TEST(progress_total_stands)
+{
+	static struct dt_case tc = { .name = "t" };
+	struct dt_ctx ctx = { .tcase = &tc };
+	struct dt_progress *prog = calloc(1, sizeof(*prog));
+
+	ck_assert_ptr_nonnull(prog);
+	dt_report_attach(-1, prog, &ctx, 0);
+	dt_progress_total(100);
+	dt_progress_total(200);
+	ck_assert_uint_eq(prog->total_bytes, 100);
+	free(prog);
 }
 END_TEST
 
@@ -324,7 +509,13 @@ static Suite *suite(void)
 	tcase_add_test(t, kernel_accounting);
 	tcase_add_test(t, judge_ro);
 	tcase_add_test(t, judge_agree);
-	tcase_add_test(t, ballast_names);
+	tcase_add_test(t, marker_names);
+	tcase_add_test(t, marker_text_and_judge);
+	tcase_add_test(t, rmtree_follows_no_link);
+	tcase_add_test(t, fill_needs_consent);
+	tcase_add_test(t, space_param_needs_consent);
+	tcase_add_test(t, ballast_counts_no_bytes);
+	tcase_add_test(t, progress_total_stands);
 	suite_add_tcase(s, t);
 	return s;
 }

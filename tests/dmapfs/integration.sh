@@ -62,7 +62,7 @@ fi
 W=$(mktemp -d /tmp/dmapfs-it.XXXXXX)
 FS=$W/ext4		# the host file system
 BACK=$FS/share		# the host shared directory
-MNT=$W/mnt
+MNT="$W/mnt point"	# a blank: mountinfo escapes it
 PID=
 FAILS=0
 N=0

@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "conffile.h"
+#include "env.h"
 #include "options.h"
 #include "suites.h"
+#include "util.h"
 
 struct seen {
 	char keys[8][32];
@@ -126,6 +128,41 @@ START_TEST(test_bad_config_key)
 }
 END_TEST
 
+START_TEST(test_printable)
+{
+	char *s = printable("ok \xc3\xa9 \x1b[1m \xff\xfe tab\t nl\n");
+
+	/* valid UTF-8 stays, control and stray bytes are escaped */
+	ck_assert_str_eq(s, "ok \xc3\xa9 \\x1b[1m \\xff\\xfe tab\\x09 nl\\x0a");
+	free(s);
+	s = printable("cut \xe2\x82");	/* a sequence cut short */
+	ck_assert_str_eq(s, "cut \\xe2\\x82");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_config_is_a_folder)
+{
+	char *argv[] = { "dmaptest", "-c", "/", "list", NULL };
+	struct dt_opts o;
+	char err[512] = "";
+
+	opts_init(&o);
+	ck_assert_int_eq(opts_parse(&o, 4, argv, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "cannot read config file /: Is a directory");
+	opts_free(&o);
+}
+END_TEST
+
+START_TEST(test_mount_unescape)
+{
+	char s[] = "/mnt/a\\040b\\011c\\012d\\134e\\04f\\9";
+
+	env_unescape_mount(s);
+	ck_assert_str_eq(s, "/mnt/a b\tc\nd\\e\\04f\\9");
+}
+END_TEST
+
 Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -135,6 +172,9 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_config_errors);
 	tcase_add_test(tc, test_precedence);
 	tcase_add_test(tc, test_bad_config_key);
+	tcase_add_test(tc, test_printable);
+	tcase_add_test(tc, test_config_is_a_folder);
+	tcase_add_test(tc, test_mount_unescape);
 	suite_add_tcase(s, tc);
 	return s;
 }

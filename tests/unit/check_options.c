@@ -46,6 +46,44 @@ START_TEST(test_errors)
 	EXPECT_ERR("on-unkillable: 'maybe' is not 'continue' or 'stop'",
 		   "--on-unkillable", "maybe", "run", "all");
 	EXPECT_ERR("param: 'size' is not KEY=VALUE", "-p", "size", "run", "all");
+	EXPECT_ERR("timeout-mul: 'nan' is not a number in (0, 1000]",
+		   "--timeout-mul", "nan", "run", "all");
+	EXPECT_ERR("runtime-mul: 'inf' is not a number in (0, 10000]",
+		   "--runtime-mul=inf", "run", "all");
+	EXPECT_ERR("grace: 'NaN' is not a number of seconds in [0, 600]",
+		   "--grace", "NaN", "run", "all");
+}
+END_TEST
+
+START_TEST(test_conflicts)
+{
+	EXPECT_ERR("--mount /x and --target dmapfs conflict: --mount PATH tests the file system at PATH (the dir target)",
+		   "--mount", "/x", "--target", "dmapfs", "run", "all");
+	EXPECT_ERR("--mount /x and --dir /y conflict: both name the file system to test; give one",
+		   "--dir", "/y", "--mount", "/x", "env");
+	EXPECT_ERR("--dir /y means nothing with the dmapfs target: use --mount PATH (or --target dir)",
+		   "--dir", "/y", "run", "all");
+	EXPECT_ERR("--slots means nothing with --mount /x: it sets up the dmapfs target",
+		   "--mount", "/x", "--slots", "4", "run", "all");
+	EXPECT_ERR("--dmapfs means nothing with --target dir: it sets up the dmapfs target",
+		   "--target", "dir", "--dmapfs", "/bin/true", "run", "all");
+	EXPECT_ERR("--resume-reason means nothing without --resume RUN_DIR",
+		   "--resume-reason", "gone", "run", "all");
+}
+END_TEST
+
+START_TEST(test_mount_is_dir_target)
+{
+	char *argv[] = { "dmaptest", "--mount", "/x", "--target", "dir",
+			 "run", "all", NULL };
+	struct dt_opts o;
+	char err[256] = "";
+
+	ck_assert_int_eq(parse(argv, &o, err, sizeof(err)), 0);
+	ck_assert_str_eq(o.target, "dir");
+	ck_assert_str_eq(o.dir, "/x");
+	ck_assert_ptr_null(opts_dmapfs_only_given(&o));
+	opts_free(&o);
 }
 END_TEST
 
@@ -92,6 +130,8 @@ Suite *options_suite(void)
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_conflicts);
+	tcase_add_test(tc, test_mount_is_dir_target);
 	tcase_add_test(tc, test_good);
 	tcase_add_test(tc, test_help_version);
 	suite_add_tcase(s, tc);

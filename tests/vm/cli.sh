@@ -50,4 +50,33 @@ grep -q 'Exit status' <<<"$help" && ok "--help documents the exit status" || bad
 # nothing was started, nothing left
 expect_eq "work folders" "$(find "$VM_TMP" -mindepth 1 | wc -l)" 0
 
+# work folders a killed launcher left: only this user's whose launcher
+# is provably gone go (the launcher stops at the missing --kernel, after
+# looking); another user's, a held lock, a link stay
+if [ "$(id -u)" -eq 0 ] && command -v qemu-system-x86_64 >/dev/null &&
+	[ -x /usr/lib/qemu/virtiofsd ] && command -v busybox >/dev/null &&
+	command -v cpio >/dev/null; then
+	mkdir -p "$VM_TMP/dmaptest-vm.dead" "$VM_TMP/dmaptest-vm.nobody/x" \
+		"$VM_TMP/dmaptest-vm.locked" "$T/elsewhere"
+	for d in dead nobody locked; do
+		echo "999999 1" >"$VM_TMP/dmaptest-vm.$d/owner"
+	done
+	echo "notes" >"$VM_TMP/dmaptest-vm.nobody/x/notes"
+	chown -R nobody "$VM_TMP/dmaptest-vm.nobody"
+	echo "999999 1" >"$T/elsewhere/owner"
+	ln -s "$T/elsewhere" "$VM_TMP/dmaptest-vm.link"
+	flock "$VM_TMP/dmaptest-vm.locked/owner" sleep 30 &
+	locker=$!
+	on_exit "kill $locker 2>/dev/null"
+	sleep 0.2
+	TMPDIR=$VM_TMP "$VM" --kernel "$T/no-such-kernel" >/dev/null 2>&1
+	expect_eq "reaper: a dead launcher's folder" "$(ls -d "$VM_TMP/dmaptest-vm.dead" 2>/dev/null)" ""
+	expect_eq "reaper: nobody's folder" "$(cat "$VM_TMP/dmaptest-vm.nobody/x/notes" 2>&1)" notes
+	[ -d "$VM_TMP/dmaptest-vm.locked" ] && ok "reaper: a locked folder stays" || bad "reaper: a locked folder was removed"
+	[ -f "$T/elsewhere/owner" ] && [ -L "$VM_TMP/dmaptest-vm.link" ] && ok "reaper: a link stays, its target too" ||
+		bad "reaper: the link or its target went"
+	kill "$locker" 2>/dev/null
+	rm -rf "$VM_TMP"/dmaptest-vm.* 
+fi
+
 finish
