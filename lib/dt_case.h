@@ -177,6 +177,7 @@ struct dt_ctx {
 	bool quick;		/* the "quick" group was selected: small sizes */
 	const char *const *params;	/* "key=value" from --param */
 	const char *observer;	/* --observer: auto, none, or names */
+	const char *host_log;	/* --host-log: the daemon's mapping log */
 	void *priv;		/* for the case's own state */
 };
 

@@ -23,6 +23,7 @@
 static const struct dt_map_backend *const map_backends[] = {
 	&dt_map_counters,
 	&dt_map_tracepoint,
+	&dt_map_hostlog,
 	&dt_map_kprobe,
 };
 
@@ -310,8 +311,10 @@ int dt_obs_end(struct dt_obs *o, struct dt_obs_delta *d)
 	}
 	d->ncounts = o->nmaps;
 	if (!o->nmaps) {
+		/* cut to fit: the whole of it is in metric observer.mapping */
 		snprintf(d->map_why, sizeof(d->map_why),
-			 "no mapping observer: %s", o->map_why);
+			 "no mapping observer: %.*s",
+			 (int)(sizeof(d->map_why) - 22), o->map_why);
 	} else if (!d->counts[0].valid) {
 		snprintf(d->map_why, sizeof(d->map_why), "%s",
 			 d->counts[0].why);

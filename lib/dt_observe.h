@@ -13,6 +13,10 @@
  *	                   in a private tracefs instance: setups, upgrades
  *	                   and removals of the case (its processes and
  *	                   threads, and the tracked files' inodes);
+ *	"host-log"         the reference virtiofsd's own log of every mapping
+ *	                   (--host-log, from scripts/dmaptest-vm): setups,
+ *	                   upgrades, removals and failed setups on the
+ *	                   scratch file system, seen from the host;
  *	"kprobe"           a kprobe on fuse_setup_one_mapping() (setups of
  *	                   the case's processes; refused on a compiler clone
  *	                   such as fuse_setup_one_mapping.constprop.0, whose
@@ -129,6 +133,7 @@ struct dt_map_backend {
 extern const struct dt_map_backend dt_map_counters;
 extern const struct dt_map_backend dt_map_tracepoint;
 extern const struct dt_map_backend dt_map_kprobe;
+extern const struct dt_map_backend dt_map_hostlog;
 
 /* The names, in order of preference (for --observer). */
 const char *dt_obs_backend_name(int i);

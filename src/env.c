@@ -304,6 +304,38 @@ static void probe_tracepoint(struct env_info *e)
 		 "no writable tracefs instances (tracefs not mounted, or not root)");
 }
 
+void env_probe_host_log(struct env_info *e, const char *file)
+{
+	char line[128];
+	bool header = false, dev = false;
+	FILE *f;
+	int i;
+
+	if (!file) {
+		snprintf(e->obs_hostlog_why, sizeof(e->obs_hostlog_why),
+			 "no daemon mapping log given (--host-log)");
+		return;
+	}
+	snprintf(e->host_log, sizeof(e->host_log), "%s", file);
+	f = fopen(file, "re");
+	if (!f) {
+		snprintf(e->obs_hostlog_why, sizeof(e->obs_hostlog_why),
+			 "%s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < 8 && fgets(line, sizeof(line), f); i++) {
+		if (!strncmp(line, "# dmaptest-host-log 1", 21))
+			header = true;
+		if (!strncmp(line, "# scratch-dev ", 14))
+			dev = true;
+	}
+	fclose(f);
+	e->obs_hostlog = header && dev;
+	if (!e->obs_hostlog)
+		snprintf(e->obs_hostlog_why, sizeof(e->obs_hostlog_why),
+			 "no \"# dmaptest-host-log 1\" and \"# scratch-dev N\" header");
+}
+
 void env_probe(struct env_info *e, const char *path)
 {
 	struct utsname u;
@@ -389,6 +421,10 @@ void env_print_table(const struct env_info *e)
 	printf("%-22s %s%s%s\n", "observer: tracepoint",
 	       yesno(e->obs_tracepoint), e->obs_tracepoint ? "" : " - ",
 	       e->obs_tracepoint_why);
+	printf("%-22s %s%s%s%s\n", "observer: host-log",
+	       yesno(e->obs_hostlog), e->obs_hostlog ? " (" : " - ",
+	       e->obs_hostlog ? e->host_log : e->obs_hostlog_why,
+	       e->obs_hostlog ? ")" : "");
 	printf("%-22s %s%s%s\n", "observer: kprobe", yesno(e->obs_kprobe),
 	       e->obs_kprobe ? "" : " - ", e->obs_kprobe_why);
 	/* st_blocks and statvfs: on any mount */
@@ -435,6 +471,13 @@ char *env_json(const struct env_info *e)
 	json_object_object_add(o, "kprobe", json_object_new_boolean(e->obs_kprobe));
 	json_object_object_add(o, "kprobe_why",
 			       json_object_new_string(e->obs_kprobe_why));
+	json_object_object_add(o, "host_log",
+			       json_object_new_boolean(e->obs_hostlog));
+	json_object_object_add(o, e->obs_hostlog ? "host_log_file" :
+			       "host_log_why",
+			       json_object_new_string(e->obs_hostlog ?
+						      e->host_log :
+						      e->obs_hostlog_why));
 	json_object_object_add(o, "allocation", json_object_new_boolean(true));
 	if (e->path[0])
 		json_object_object_add(o, "dmapfs",

@@ -41,10 +41,15 @@ struct env_info {
 	char obs_kprobe_why[128];	/* why not, when not */
 	bool obs_tracepoint;		/* fuse_dax events (patch 0002) */
 	char obs_tracepoint_why[128];
+	char host_log[256];		/* --host-log, when given */
+	bool obs_hostlog;		/* it starts with the header */
+	char obs_hostlog_why[160];
 };
 
 /* Probe the machine and, when path is not NULL, the mount holding it. */
 void env_probe(struct env_info *e, const char *path);
+/* The host-log observer: can --host-log FILE be read, with its header? */
+void env_probe_host_log(struct env_info *e, const char *file);
 void env_print_table(const struct env_info *e);
 /* JSON object text, malloc'ed */
 char *env_json(const struct env_info *e);

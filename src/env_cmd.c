@@ -27,6 +27,7 @@ int env_command(struct dt_opts *o)
 		}
 	}
 	env_probe(&e, o->dir);
+	env_probe_host_log(&e, o->host_log);
 	if (!o->json) {
 		env_print_table(&e);
 		return 0;

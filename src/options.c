@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* options.c - command line and config file settings of dmaptest */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conffile.h"
 #include "dt_dmapctl.h"
@@ -374,7 +376,9 @@ static const struct opt_def opt_defs[] = {
 	  .help = "let cases fill the target's host file system (needed on real mounts)" },
 	{ NULL, 0, "allow-fill", "yes|no", NULL, BOOL(allow_fill) },
 	{ "observer", 0, "observer", "WHICH", NULL, FUNC(set_observer),
-	  .help = "mapping observers: auto (default: every one available, the first judged), none, or NAME[,NAME] of dmapfs-counters, tracepoint, kprobe" },
+	  .help = "mapping observers: auto (default: every one available, the first judged), none, or NAME[,NAME] of dmapfs-counters, tracepoint, host-log, kprobe" },
+	{ "host-log", 0, "host-log", "FILE", NULL, STR(host_log),
+	  .help = "the virtio-fs daemon's mapping log (a patched virtiofsd -o dax_log, as scripts/dmaptest-vm serves it): the host-log observer" },
 	{ "baseline", 0, NULL, NULL, "yes", BOOL(baseline),
 	  .help = "run the dax group on a mount without DAX on purpose (a comparison): never PASS, every reason says so" },
 	{ NULL, 0, "baseline", "yes|no", NULL, BOOL(baseline) },
@@ -473,6 +477,7 @@ void opts_free(struct dt_opts *o)
 	free(o->host_fault);
 	free(o->dmapfs);
 	free(o->observer);
+	free(o->host_log);
 	free(o->resume);
 	free(o->resume_reason);
 	free(o->config_file);
@@ -632,6 +637,17 @@ static int settle_target(struct dt_opts *o, char *err, size_t errsz)
 				 o->target);
 			return -1;
 		}
+	}
+	if (o->host_log && strcmp(o->target, "dir")) {
+		snprintf(err, errsz, "%s means nothing with the %s target: it is the log of a virtio-fs daemon (use --mount PATH)",
+			 spell(o, "host-log", o->host_log, s1, sizeof(s1)),
+			 o->target);
+		return -1;
+	}
+	if (o->host_log && access(o->host_log, R_OK)) {
+		snprintf(err, errsz, "host-log: cannot read %s: %s",
+			 o->host_log, strerror(errno));
+		return -1;
 	}
 	if (strcmp(o->target, "dir"))
 		return 0;
@@ -841,7 +857,7 @@ void opts_usage(FILE *out)
 "Settings may also come from a config file of 'key = value' lines, keys\n"
 "being the long option names (results-dir, exclude, timeout-mul,\n"
 "runtime-mul, iterations, seed, target, dir, grace, on-unkillable, kmsg,\n"
-"allow-fill, baseline, observer, progress, quick, mount, client, host-reserve, host-fault,\n"
+"allow-fill, baseline, observer, host-log, progress, quick, mount, client, host-reserve, host-fault,\n"
 "inject, slots, host-size, dmapfs, verbose, param, label). The command line wins over the file, the file over the\n"
 "defaults. 'param' may be given several times.\n"
 "\n"

@@ -62,6 +62,7 @@ struct dt_opts {
 	bool quick;			/* small sizes, as for the quick group */
 	bool baseline;			/* run DAX cases without DAX, on purpose */
 	char *observer;			/* auto, none, or mapping observers */
+	char *host_log;			/* a virtio-fs daemon's mapping log */
 	char **labels;			/* "key=value" for run.json */
 	int nr_labels;
 	char *resume;			/* run folder to continue */

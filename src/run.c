@@ -297,6 +297,7 @@ static void run_one(struct runner *rn, const struct step *step)
 	ctx.verbose = o->verbose;
 	ctx.params = (const char *const *)o->params;
 	ctx.observer = o->observer;
+	ctx.host_log = o->host_log;
 	ctx.quick = o->quick;
 	for (i = 0; i < o->nr_selection; i++)
 		if (!strcmp(o->selection[i], "quick"))

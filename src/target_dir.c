@@ -60,6 +60,7 @@ static int dir_setup(struct dt_target *t, const struct dt_opts *o,
 	}
 	/* probe inside our own folder: nothing else on the mount is touched */
 	env_probe(&env, t->root);
+	env_probe_host_log(&env, o->host_log);
 	t->features = 0;
 	if (env.fuse)
 		t->features |= DT_FEAT_FUSE;

@@ -45,7 +45,7 @@ expect_eq "list --json: a parameter" "$($JSON_GET "$T/list.json" "$i.params.0.na
 expect_eq "list --json: its default" "$($JSON_GET "$T/list.json" "$i.params.0.default")" 100G
 expect_eq "list --json: its quick default" "$($JSON_GET "$T/list.json" "$i.params.0.default_quick")" 256M
 expect_eq "list --json: a variant's default" "$($JSON_GET "$T/list.json" "$i.variants.1.params.0.default")" 1G
-expect_usage_error "unknown observer" "observer: 'dtrace' is not auto, none or one of dmapfs-counters, tracepoint, kprobe" --observer kprobe,dtrace run meta-pass
+expect_usage_error "unknown observer" "observer: 'dtrace' is not auto, none or one of dmapfs-counters, tracepoint, host-log, kprobe" --observer kprobe,dtrace run meta-pass
 
 # finite numbers only: nan and inf would turn the watchdog off
 expect_usage_error "nan timeout-mul" "timeout-mul: 'nan' is not a number in (0, 1000]" -T nan run meta-pass
@@ -61,6 +61,8 @@ expect_usage_error "--mount with --dir" "--mount $T and --dir $T conflict: *" --
 expect_usage_error "--dir without --target dir" "--dir $T means nothing with the dmapfs target: *" --dir "$T" run meta-pass
 expect_usage_error "--client with --mount" "--client means nothing with --mount $T: it sets up the dmapfs target" --mount "$T" --client legacy run meta-pass
 expect_usage_error "--inject with --target dir" "--inject means nothing with --target dir: it sets up the dmapfs target" --target dir --dir "$T" --inject no-upgrade run meta-pass
+expect_usage_error "--host-log with dmapfs" "--host-log $T means nothing with the dmapfs target: it is the log of a virtio-fs daemon (use --mount PATH)" --host-log "$T" run meta-pass
+expect_usage_error "--host-log unreadable" "host-log: cannot read $T/no-such-log: No such file or directory" --mount "$T" --host-log "$T/no-such-log" run meta-pass
 expect_usage_error "--host-size with --mount" "--host-size means nothing with --mount $T: *" --mount "$T" --host-size 64M run meta-pass
 expect_usage_error "--resume-reason alone" "--resume-reason means nothing without --resume RUN_DIR" --resume-reason why run meta-pass
 printf 'mount = %s\ntarget = dmapfs\n' "$T" >"$T/both.conf"

@@ -179,6 +179,75 @@ START_TEST(kernel_accounting)
 }
 END_TEST
 
+
+#define HL(op, ino, dev, moff, flags, up, res) \
+	"virtiofsd-dax: time=1.000001 op=" op " ino=" #ino " dev=" #dev \
+	" foffset=0 moffset=" #moff " len=2097152 flags=" flags \
+	" upgrade=" #up " reserve=1 result=" #res
+
+START_TEST(hostlog_lines)
+{
+	struct dt_hostlog_line hl;
+
+	ck_assert_int_eq(dt_hostlog_parse(HL("setup", 12, 1792, 8388608, "rw", 1, 0), &hl), 0);
+	ck_assert(hl.setup && hl.writable && hl.upgrade && hl.reserve);
+	ck_assert_uint_eq(hl.ino, 12);
+	ck_assert_uint_eq(hl.dev, 1792);
+	ck_assert_uint_eq(hl.moffset, 8388608);
+	ck_assert_uint_eq(hl.len, 2097152);
+	ck_assert_int_eq(hl.result, 0);
+	ck_assert_int_eq(dt_hostlog_parse(HL("remove", 0, 0, 0, "none", 0, -22), &hl), 0);
+	ck_assert(!hl.setup && !hl.writable);
+	ck_assert_int_eq(hl.result, -22);
+	/* virtiofsd's other messages, and broken lines, are not mappings */
+	ck_assert_int_eq(dt_hostlog_parse("[ID: 00000042] virtio_session_mount: Waiting for vhost-user socket connection...", &hl), -1);
+	ck_assert_int_eq(dt_hostlog_parse("virtiofsd-dax: time=1.0 op=setup ino=12", &hl), -1);
+	ck_assert_int_eq(dt_hostlog_parse("virtiofsd-dax: time=1.0 op=map ino=1 dev=1 foffset=0 moffset=0 len=1 flags=ro upgrade=0 reserve=0 result=0", &hl), -1);
+	/* a key must be a whole word: xino= is not ino= */
+	ck_assert_int_eq(dt_hostlog_parse("virtiofsd-dax: op=setup xino=5 dev=1 foffset=0 moffset=0 len=1 flags=ro result=0", &hl), -1);
+}
+END_TEST
+
+START_TEST(hostlog_accounting)
+{
+	struct dt_hlacct a = { 0 };
+	ino_t inos[1] = { 12 };
+
+	/* without the header nothing is the case's */
+	dt_hlacct_line(&a, HL("setup", 12, 1792, 0, "ro", 0, 0), inos, 1);
+	ck_assert_uint_eq(a.c.foreign, 1);
+	dt_hlacct_line(&a, "# dmaptest-host-log 1", inos, 1);
+	dt_hlacct_line(&a, "# scratch-dev 1792", inos, 1);
+	ck_assert(a.has_header && a.has_dev);
+	ck_assert_uint_eq(a.dev, 1792);
+	a.c = (struct dt_map_count){ 0 };
+	/* the results folder's files are on another device */
+	dt_hlacct_line(&a, HL("setup", 40, 2049, 0, "rw", 0, 0), inos, 1);
+	ck_assert_uint_eq(a.c.foreign, 1);
+	dt_hlacct_line(&a, HL("setup", 12, 1792, 0, "ro", 0, 0), inos, 1);
+	dt_hlacct_line(&a, HL("setup", 12, 1792, 0, "rw", 1, 0), inos, 1);
+	dt_hlacct_line(&a, HL("setup", 13, 1792, 2097152, "rw", 0, 0), inos, 1);
+	dt_hlacct_line(&a, HL("setup", 13, 1792, 4194304, "rw", 0, -28), inos, 1);
+	ck_assert_uint_eq(a.c.setup_ro, 1);
+	ck_assert_uint_eq(a.c.upgrades, 1);
+	ck_assert_uint_eq(a.c.setup_rw, 1);
+	ck_assert_uint_eq(a.c.setup_errors, 1);
+	ck_assert_uint_eq(a.c.enospc_early, 1);
+	/* an upgrade maps nothing new */
+	ck_assert_int_eq(dt_hlacct_live(&a, 12), 1);
+	ck_assert_int_eq(dt_hlacct_live(&a, 13), 1);
+	/* removals: of inodes the case mapped or tracks; others are foreign */
+	dt_hlacct_line(&a, HL("remove", 13, 1792, 2097152, "rw", 0, 0), inos, 1);
+	dt_hlacct_line(&a, HL("remove", 99, 1792, 6291456, "ro", 0, 0), inos, 1);
+	dt_hlacct_line(&a, HL("remove", 12, 1792, 0, "rw", 0, 0), inos, 1);
+	ck_assert_uint_eq(a.c.removes, 2);
+	ck_assert_uint_eq(a.c.tracked_removes, 1);
+	ck_assert_uint_eq(a.c.foreign, 2);
+	ck_assert_int_eq(dt_hlacct_live(&a, 12), 0);
+	ck_assert_int_eq(dt_hlacct_live(&a, 13), 0);
+	dt_hlacct_free(&a);
+}
+END_TEST
 static struct dt_obs_delta one_backend(const char *name, uint64_t ro,
 				       uint64_t rw)
 {
@@ -507,6 +576,8 @@ static Suite *suite(void)
 	tcase_add_test(t, counters_parse);
 	tcase_add_test(t, trace_lines);
 	tcase_add_test(t, kernel_accounting);
+	tcase_add_test(t, hostlog_lines);
+	tcase_add_test(t, hostlog_accounting);
 	tcase_add_test(t, judge_ro);
 	tcase_add_test(t, judge_agree);
 	tcase_add_test(t, marker_names);
