@@ -6,11 +6,15 @@
 # Every cell names its verdict and a pattern its reason must match: a
 # verdict for the wrong reason is a failure of the matrix.
 #
-#   tests/detection-matrix.sh [--full] [--runs N] [--table FILE]
+#   tests/detection-matrix.sh [--full] [--runs N] [--table FILE] [--cells FILE]
 #
 # --full uses the cases' full sizes (the seed's 100G) instead of --quick;
 # --runs is how often the reference configuration runs (default 3);
 # --table writes the markdown table to FILE as well.
+# --cells writes every cell, one a line, "CONFIG CASE VERDICT REASON" (as
+# tests/dax/check-dax.sh does for the real stack), default
+# $top_builddir/detection-matrix.cells: tests/compare-matrices.sh compares
+# the two matrices cell by cell from these files.
 # Exit 0 when every expected cell holds, 1 otherwise, 77 without root
 # (under CI=true a matrix that cannot run is a failure: 1).
 . "$(dirname "$0")/lib.sh"
@@ -22,12 +26,14 @@ fi
 full=no
 runs=3
 table_file=
+cells_file=${top_builddir:-.}/detection-matrix.cells
 while [ $# -gt 0 ]; do
 	case $1 in
 	--full) full=yes ;;
 	--runs) runs=$2; shift ;;
 	--table) table_file=$2; shift ;;
-	*) echo "usage: $0 [--full] [--runs N] [--table FILE]" >&2; exit 2 ;;
+	--cells) cells_file=$2; shift ;;
+	*) echo "usage: $0 [--full] [--runs N] [--table FILE] [--cells FILE]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -95,6 +101,7 @@ declare -A expect=(
 	["pre-patch pwrite-enospc/native"]="HANG:no progress for *"
 	["pre-patch-die truncate-od/native-full"]="FAIL:the read sets up only read-only mappings*setup_ro=0 setup_rw=[1-9]*"
 	["pre-patch-die pwrite-enospc/native"]="FAIL:$died"
+	["pre-patch-die ro-mapping"]="FAIL:reads set up only read-only mappings*setup_ro=0 setup_rw=[1-9]*"
 	["legacy truncate-od/native-full"]="FAIL:the read of the sparse file completes and returns only zeros: *ENOSPC*"
 	["legacy ro-mapping"]="FAIL:reads set up only read-only mappings*setup_ro=0 setup_rw=[1-9]*"
 	["today-daemons truncate-od/native"]="PASS:*of zeros in *setup_ro=*setup_rw=0*"
@@ -103,6 +110,11 @@ declare -A expect=(
 	["today-daemons host-enospc"]="HANG:no progress for *"
 	["today-daemons-die pwrite-enospc/native"]="FAIL:$died"
 	["today-daemons-die host-enospc"]="FAIL:$died"
+	# the rest as reference (the counterparts of the real stack's row, whose
+	# VMM dies too: tests/compare-matrices.sh)
+	["today-daemons-die truncate-od/native-full"]=${reference_expect[truncate-od/native-full]}
+	["today-daemons-die ro-mapping"]=${reference_expect[ro-mapping]}
+	["today-daemons-die mixed-rw-2m"]=${reference_expect[mixed-rw-2m]}
 	["alloc-only truncate-od/native"]="SKIP:not measured: the read sets up only read-only mappings*no mapping observer wanted (--observer none)*measured: the read of the sparse file completes*the read allocates nothing on the host*"
 	["alloc-only ro-mapping"]="SKIP:not measured: reads set up only read-only mappings*no mapping observer wanted (--observer none)*measured: reads allocate nothing on the host*every workload reads the expected bytes*"
 	["alloc-only mixed-rw-2m"]="SKIP:not measured: reading an unmapped sparse range*no mapping observer wanted (--observer none)*measured:*no torn, stale or lost block*"
@@ -213,6 +225,10 @@ caught=()
 	for _ in "${cols[@]}"; do printf -- '---|'; done
 	printf '\n'
 } >"$T/table"
+{
+	echo "# detection-matrix cells: CONFIG CASE VERDICT REASON (the rest of the line)"
+	echo "# dmapfs, --slots 32, host 256M, sizes: ${size_opts[*]:-full}"
+} >"$T/cells"
 for label in "${labels[@]}"; do
 	config=${label%%#*}
 	line="| $label |"
@@ -222,6 +238,9 @@ for label in "${labels[@]}"; do
 			line="$line |"
 			continue
 		fi
+		reason=${cell["$label $c reason"]}
+		printf '%s %s %s %s\n' "$label" "$c" "$got" "${reason//$'\n'/ }" \
+			>>"$T/cells"
 		want=${expect["$config $c"]:-}
 		[ "$config" = reference ] && want=${reference_expect[$c]:-}
 		mark=
@@ -269,4 +288,6 @@ done
 echo
 cat "$T/table"
 [ -n "$table_file" ] && cp "$T/table" "$table_file"
+cp "$T/cells" "$cells_file" 2>/dev/null ||
+	echo "# could not write the cells to $cells_file"
 finish
