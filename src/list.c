@@ -214,6 +214,9 @@ int list_command(struct dt_opts *o)
 			       v->desc ? v->desc : "");
 			for (g = v->groups; g && *g; g++)
 				printf(" [+%s]", *g);
+			for (unsigned int bit = 1; bit; bit <<= 1)
+				if (v->needs_features & bit)
+					printf(" [needs %s]", feature_name(bit));
 			printf("\n");
 			for (const struct dt_claim *c = v->claims; c && c->id;
 			     c++)
