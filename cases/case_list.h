@@ -17,6 +17,7 @@ DT_CASE(meta_dmesg_warning)
 DT_CASE(meta_silent)
 DT_CASE(meta_unmeasured)
 DT_CASE(meta_unreported)
+DT_CASE(meta_out_of_scope)
 /* case library I: the seed's reproducers, host ENOSPC, RO mappings */
 DT_CASE(truncate_od)
 DT_CASE(pwrite_enospc)

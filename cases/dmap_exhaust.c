@@ -21,6 +21,15 @@
  *  - churn: short-lived files that are written, mapped, truncated while
  *    mapped, unlinked while mapped, and extended again (lib/dt_churn.h).
  *
+ * The mappers and the churn's mapping are what claims mmap and
+ * churn-mapped are about: a mapping that pins its range while others are
+ * reclaimed, a fault that sets up a range or SIGBUSes, a truncate that
+ * must break a DAX layout. They need a target whose MAP_SHARED mmaps are
+ * DAX mappings (DT_FEAT_DAX_MMAP); elsewhere (dmapfs: its mmaps go through
+ * the kernel page cache and pin nothing) the mappers are left out, the
+ * churn checks its files with pread only, and both claims are reported
+ * out of scope.
+ *
  * Every block read is judged: a block written before the read began must
  * be that block (offset, generation, file tag, checksum), a block nobody
  * wrote must be zeros. Blocks in their first write during the read are
@@ -76,7 +85,7 @@
 #define EX_MAX_MAPS	3
 
 /* what an anomaly is of: the claim it fails */
-enum { AN_IO = 1, AN_DATA, AN_MMAP };
+enum { AN_IO = 1, AN_DATA, AN_MMAP, AN_CHURN_MAP };
 enum ex_kind { EX_READER, EX_WRITER, EX_MAPPER, EX_CHURN };
 
 static const char *const kind_names[] = {
@@ -124,7 +133,9 @@ struct ex {
 	bool have_ctl;
 	struct dt_ctl ctl0;
 	long nmappers;
+	long nchurn;
 	bool mappers_refused;
+	bool mmap_in_scope;	/* the target maps files DAX on mmap */
 };
 
 static struct ex ex;
@@ -134,7 +145,10 @@ static const char *const groups[] = { "stress", "quick", "dax", NULL };
 static const struct dt_claim claims[] = {
 	{ "complete", "every read, write and truncate/unlink cycle completes without an error: a full window is reclaimed, not refused" },
 	{ "data", "every block read is right (written blocks their data, holes zeros), and every write range reads back whole at the end" },
-	{ "mmap", "shared mappings that pin ranges while others are reclaimed work (no SIGBUS) and see the right data" },
+	{ "mmap", "shared mappings that pin ranges while others are reclaimed work (no SIGBUS) and see the right data",
+	  .needs_features = DT_FEAT_DAX_MMAP },
+	{ "churn-mapped", "a mapped file truncated, unlinked and extended again: the mapping shows its data where the file keeps it, zeros where it was cut, and no SIGBUS",
+	  .needs_features = DT_FEAT_DAX_MMAP },
 	{ "exhausted", "the workload used more 2 MiB ranges than the window has slots" },
 	{ "reclaims", "mappings were reclaimed while it ran" },
 	{ NULL },
@@ -487,12 +501,14 @@ static void churn_loop(struct ex_worker *w)
 		.ranges = ex.churn_ranges,
 		.seed = ex.seed,
 		.mmap_coherent = ex.coherent,
+		.map = ex.mmap_in_scope && !ex.mappers_refused,
 	};
 	unsigned int k = w->id * 100000u;
 
 	while (!stopped()) {
 		if (dt_churn_cycle(&c, k++)) {
-			anomaly(AN_IO, "%s: %s", w->name, c.err);
+			anomaly(c.err_mapped ? AN_CHURN_MAP : AN_IO, "%s: %s",
+				w->name, c.err);
 			break;
 		}
 		add(&ex.sh->cycles, 1);
@@ -676,12 +692,20 @@ static void setup(struct dt_ctx *ctx)
 	add_workers(EX_READER, dt_param_long("readers"), procs);
 	if (ex.nwrite)
 		add_workers(EX_WRITER, dt_param_long("writers"), procs);
-	ex.mappers_refused = !shared_mmap_works();
-	if (!ex.mappers_refused) {
+	ex.mmap_in_scope = dt_claim_in_scope(ctx, "mmap");
+	if (!ex.mmap_in_scope) {
+		dt_info("mappers left out, churn without a mapping: %s does not map files DAX on mmap",
+			dt_target_label(ctx->features, ctx->target_name));
+		dt_metric("mappers", "left out (the target does not map files DAX on mmap)");
+	} else {
+		ex.mappers_refused = !shared_mmap_works();
+	}
+	if (ex.mmap_in_scope && !ex.mappers_refused) {
 		ex.nmappers = dt_param_long("mappers");
 		add_workers(EX_MAPPER, ex.nmappers, procs);
 	}
-	add_workers(EX_CHURN, dt_param_long("churn"), procs);
+	ex.nchurn = dt_param_long("churn");
+	add_workers(EX_CHURN, ex.nchurn, procs);
 	if (!ex.nw)
 		dt_brk("no workers");
 	ex.have_ctl = (ctx->features & DT_FEAT_COUNTERS) &&
@@ -837,7 +861,7 @@ static void run(struct dt_ctx *ctx)
 	if (ex.pool.ctl->nanom) {
 		static const char *const kind_claim[] = {
 			[AN_IO] = "complete", [AN_DATA] = "data",
-			[AN_MMAP] = "mmap",
+			[AN_MMAP] = "mmap", [AN_CHURN_MAP] = "churn-mapped",
 		};
 		char state[160] = "";
 
@@ -856,11 +880,23 @@ static void run(struct dt_ctx *ctx)
 	}
 	dt_claim_held("complete", "%" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64 " truncate/unlink cycles by %d workers in %.1f s",
 		      ex.sh->reads, ex.sh->writes, ex.sh->cycles, ex.nw, secs);
-	if (ex.nmappers)
+	if (!ex.mmap_in_scope)
+		dt_claim_out_of_scope(ctx, "mmap");
+	else if (ex.nmappers)
 		dt_claim_held("mmap", "%" PRIu64 " mappings held and touched, %" PRIu64 " stores",
 			      ex.sh->maps, ex.sh->stores);
 	else if (!ex.mappers_refused)
 		dt_claim_unmeasured("mmap", "no mappers (-p mappers=0)");
+	if (!dt_claim_in_scope(ctx, "churn-mapped"))
+		dt_claim_out_of_scope(ctx, "churn-mapped");
+	else if (ex.mappers_refused)
+		dt_claim_unmeasured("churn-mapped", "this mount refuses MAP_SHARED mmap (ENODEV)");
+	else if (ex.nchurn && ex.sh->cycles)
+		dt_claim_held("churn-mapped", "%" PRIu64 " files mapped, truncated, unlinked and extended", ex.sh->cycles);
+	else
+		dt_claim_unmeasured("churn-mapped", "%s",
+				    ex.nchurn ? "no churn cycle completed" :
+						"no churn workers (-p churn=0)");
 	dt_phase("final check");
 	if (final_check(msg, sizeof(msg))) {
 		dt_claim_failed("data", "%s", msg);

@@ -6,7 +6,11 @@
  * randrw-2m-psync:    four jobs of random 4 KiB reads and writes on one
  *                     2 MiB range (each job its own 512 KiB of it);
  * randrw-2m-io_uring: the same through io_uring, 8 in flight per job;
- * randrw-2m-mmap:     an mmap job and three psync jobs on one range;
+ * randrw-2m-mmap:     an mmap job and three psync jobs on one range (one
+ *                     DAX mapping shared by mmap and read/write: needs a
+ *                     target whose mmaps are DAX mappings, else SKIP;
+ *                     on dmapfs the mmap job would go through the
+ *                     kernel page cache and test nothing of the window);
  * many-files:         four jobs over files with twice as many 2 MiB
  *                     ranges as the window has slots.
  *
@@ -107,7 +111,8 @@ static const struct dt_claim many_claims[] = {
 static const struct dt_variant variants[] = {
 	{ "randrw-2m-psync", "4 jobs randrw on one 2 MiB range, pread/pwrite, crc32c verify", V_PSYNC },
 	{ "randrw-2m-io_uring", "4 jobs randrw on one 2 MiB range, io_uring qd 8, crc32c verify", V_URING },
-	{ "randrw-2m-mmap", "mmap job and 3 psync jobs on one 2 MiB range, crc32c verify", V_MMAP },
+	{ "randrw-2m-mmap", "mmap job and 3 psync jobs on one 2 MiB range, crc32c verify", V_MMAP,
+	  .needs_features = DT_FEAT_DAX_MMAP },
 	{ "many-files", "4 jobs randrw over files with twice as many ranges as window slots", V_MANY,
 	  .claims = many_claims },
 	{ NULL },

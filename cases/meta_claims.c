@@ -56,3 +56,37 @@ const struct dt_case dt_case_meta_unreported = {
 	.timeout = 10,
 	.run = run_unreported,
 };
+
+/*
+ * meta-out-of-scope: one claim held, one that needs DAX mmap, which the
+ * meta targets (a plain folder) lack: the case reports it out of scope,
+ * and the runner must PASS it on the held claim, naming the other as not
+ * measured on that target and what it needs, in the reason and in every
+ * per-claim record.
+ */
+static const struct dt_claim scoped_claims[] = {
+	{ "held", "the deliberately held claim" },
+	{ "dax-mmap", "the deliberately out-of-scope claim",
+	  .needs_features = DT_FEAT_DAX_MMAP },
+	{ NULL },
+};
+
+static void run_out_of_scope(struct dt_ctx *ctx)
+{
+	dt_heartbeat(4096, 1);
+	dt_claim_held("held", "measured");
+	if (dt_claim_in_scope(ctx, "dax-mmap"))
+		dt_claim_held("dax-mmap", "this target maps files DAX on mmap");
+	else
+		dt_claim_out_of_scope(ctx, "dax-mmap");
+	dt_res(DT_PASS, "deliberate pass of the claims in scope");
+}
+
+const struct dt_case dt_case_meta_out_of_scope = {
+	.name = "meta-out-of-scope",
+	.desc = "a claim the target cannot measure (needs DAX mmap): PASS naming it (runner self-test)",
+	.groups = meta_groups,
+	.claims = scoped_claims,
+	.timeout = 10,
+	.run = run_out_of_scope,
+};

@@ -15,7 +15,11 @@
  *
  * Concurrent part: writers and readers, as threads and as processes,
  * through pread/pwrite, io_uring and MAP_SHARED mmap (PROT_READ for
- * readers, PROT_WRITE + msync for writers), for the runtime budget. Data
+ * readers, PROT_WRITE + msync for writers), for the runtime budget. The
+ * mmap method is what claim conc-mmap is about, which needs a target
+ * whose MAP_SHARED mmaps are DAX mappings (DT_FEAT_DAX_MMAP): elsewhere
+ * (dmapfs: its mmaps go through the kernel page cache) it is left out
+ * unless -p methods names it, and then only its data are judged. Data
  * are self-describing 4 KiB blocks (offset, generation, writer,
  * checksum; lib/dt_blk.h), each owned by one writer; readers judge only
  * blocks whose writer was idle during the read (lib/dt_owned.h), so a
@@ -29,7 +33,8 @@
  *
  * Parameters: runtime (seconds; the budget, 10 by default, quick 4), writers (4), readers (4),
  * procs (1: every other worker is a process; 0: threads only), methods
- * (psync,uring,mmap), span (16: blocks per read at most), evict_ms
+ * (psync,uring,mmap; without DAX mmap psync,uring), span (16: blocks per
+ * read at most), evict_ms
  * (250; 0: no evictions), parts (seq,conc), window (window size when the
  * target cannot tell), mmap_coherent (default: 1 on a DAX file or a
  * non-FUSE target; 0 on FUSE without DAX, e.g. dmapfs, whose mmap goes
@@ -76,6 +81,7 @@ struct mrw {
 	uint32_t span;
 	long evict_ms;
 	bool mmap_coherent;
+	bool mmap_in_scope;	/* the target maps files DAX on mmap */
 
 	int fd;
 	const char *workdir;
@@ -111,7 +117,9 @@ static const struct dt_claim claims[] = {
 	{ "seq-read", "reading an unmapped sparse range returns zeros and sets up one read-only mapping" },
 	{ "seq-upgrade", "writing that range upgrades its mapping in place, once (no second mapping), and the data reads back" },
 	{ "observer", "the mapping observer saw the setup of the range read first" },
-	{ "conc-data", "concurrent readers and writers (threads and processes; pread/pwrite, io_uring, mmap) see no torn, stale or lost block" },
+	{ "conc-data", "concurrent readers and writers (threads and processes; pread/pwrite, io_uring and, where it runs, mmap) see no torn, stale or lost block" },
+	{ "conc-mmap", "loads and stores through DAX mmaps of the range, among those readers and writers, see no torn, stale or lost block",
+	  .needs_features = DT_FEAT_DAX_MMAP },
 	{ "conc-map", "under concurrent access the range has one mapping at most, and no more upgrades than read-only setups" },
 	{ NULL },
 };
@@ -129,8 +137,9 @@ static const struct dt_param_decl mrw_params[] = {
 	  .min = "0", .max = "15" },
 	{ "procs", DT_PARAM_BOOL, "1", NULL,
 	  "every other worker is a process (else threads only)" },
-	{ "methods", DT_PARAM_CHOICES, "psync,uring,mmap", NULL,
-	  "I/O methods of the workers", .choices = methods },
+	{ "methods", DT_PARAM_CHOICES, NULL, NULL,
+	  "I/O methods of the workers (default: psync,uring,mmap; psync,uring where the target does not map files DAX on mmap)",
+	  .choices = methods },
 	{ "span", DT_PARAM_LONG, "16", NULL, "blocks per read at most",
 	  .min = "1", .max = "64" },
 	{ "evict_ms", DT_PARAM_LONG, "250", NULL,
@@ -198,7 +207,15 @@ static void params(struct dt_ctx *ctx)
 		dt_brk("parameters writers/readers: %d in all at most",
 		       MRW_MAX_WORKERS);
 	mrw.procs = dt_param_bool("procs");
-	mrw.methods = parse_methods(dt_param("methods"));
+	mrw.mmap_in_scope = dt_claim_in_scope(ctx, "conc-mmap");
+	if (dt_param_given("methods"))
+		mrw.methods = parse_methods(dt_param("methods"));
+	else
+		mrw.methods = parse_methods(mrw.mmap_in_scope ?
+					    "psync,uring,mmap" : "psync,uring");
+	if (!mrw.mmap_in_scope && !dt_param_given("methods"))
+		dt_info("mmap left out of the concurrent part: %s does not map files DAX on mmap",
+			dt_target_label(ctx->features, ctx->target_name));
 	mrw.span = dt_param_long("span");
 	mrw.evict_ms = dt_param_long("evict_ms");
 }
@@ -665,6 +682,23 @@ static void conc_metrics(double secs)
 		dt_metric("conc.ops_per_s", "%.0f", (w + r) / secs);
 }
 
+/* What the concurrent part says of DAX mmaps, once it found no anomaly. */
+static void conc_mmap_claim(struct dt_ctx *ctx)
+{
+	uint64_t loads = mrw.own->reads[DT_IO_MMAP];
+	uint64_t stores = mrw.own->writes[DT_IO_MMAP];
+
+	if (!mrw.mmap_in_scope)
+		dt_claim_out_of_scope(ctx, "conc-mmap");
+	else if (!(mrw.methods & (1u << DT_IO_MMAP)))
+		dt_claim_unmeasured("conc-mmap", "mmap is not among the methods (-p methods)");
+	else if (!loads && !stores)
+		dt_claim_unmeasured("conc-mmap", "no access went through a mapping (mmap refused?)");
+	else
+		dt_claim_held("conc-mmap", "%" PRIu64 " loads and %" PRIu64 " stores through the mappings, no block wrong",
+			      loads, stores);
+}
+
 static void conc_part(struct dt_ctx *ctx)
 {
 	char counts[256], desc[128], b[DT_FMT_LEN];
@@ -704,6 +738,10 @@ static void conc_part(struct dt_ctx *ctx)
 
 	if (mrw.own->ctl.nanom) {
 		dt_metric("conc.anomalies", "%u", mrw.own->ctl.nanom);
+		/* seen through a DAX mmap: that claim's */
+		if (mrw.mmap_in_scope &&
+		    strstr(mrw.own->ctl.first.who, "via mmap"))
+			mrw.claim = "conc-mmap";
 		data_fail(ctx, "concurrent", &mrw.own->ctl.first);
 		return;
 	}
@@ -717,6 +755,7 @@ static void conc_part(struct dt_ctx *ctx)
 	}
 	dt_claim_held("conc-data", "%" PRIu64 " blocks checked, none torn, stale or lost",
 		      mrw.own->checked);
+	conc_mmap_claim(ctx);
 	mrw.claim = "conc-map";
 	dt_obs_map_text(&d, counts, sizeof(counts));
 	nmap = ctl_maps(&nrw, desc, sizeof(desc));
@@ -756,15 +795,19 @@ static void conc_part(struct dt_ctx *ctx)
 		 mrw.evictions, d.map_valid ? counts : d.map_why);
 }
 
-static void not_run(const char *part, const char *why)
+static void not_run(struct dt_ctx *ctx, const char *part, const char *why)
 {
 	static const char *const seq[] = { "seq-read", "seq-upgrade",
 					   "observer", NULL };
-	static const char *const conc[] = { "conc-data", "conc-map", NULL };
+	static const char *const conc[] = { "conc-data", "conc-mmap",
+					    "conc-map", NULL };
 	const char *const *c;
 
 	for (c = strcmp(part, "seq") ? conc : seq; *c; c++)
-		dt_claim_unmeasured(*c, "%s", why);
+		if (dt_claim_in_scope(ctx, *c))
+			dt_claim_unmeasured(*c, "%s", why);
+		else
+			dt_claim_out_of_scope(ctx, *c);
 }
 
 static void run(struct dt_ctx *ctx)
@@ -772,13 +815,13 @@ static void run(struct dt_ctx *ctx)
 	if (mrw.seq)
 		seq_part(ctx);
 	else
-		not_run("seq", "the sequential part was not run (-p parts)");
+		not_run(ctx, "seq", "the sequential part was not run (-p parts)");
 	if (mrw.conc && mrw.seq_data_bad)
-		not_run("conc", "not run: the sequential part already lost data");
+		not_run(ctx, "conc", "not run: the sequential part already lost data");
 	else if (mrw.conc)
 		conc_part(ctx);
 	else
-		not_run("conc", "the concurrent part was not run (-p parts)");
+		not_run(ctx, "conc", "the concurrent part was not run (-p parts)");
 	/* the reason of a PASS; the claims decide whether there is one */
 	if (!mrw.failed)
 		dt_res(DT_PASS, "%s%s%s", mrw.seq_note,

@@ -20,7 +20,12 @@
  *               (64 MiB at a time) with the host full: a read fault of a
  *               hole must need no space (a host that allocates on read
  *               faults, as tmpfs does, SIGBUSes there: a FAIL that says
- *               so, never a crash).
+ *               so, never a crash). Its ro-only claim is about the
+ *               faults' mappings and needs a target whose mmaps are DAX
+ *               mappings (on dmapfs they are FUSE reads through the page
+ *               cache: out of scope there); zeros and no allocation on a
+ *               full host are a read fault of a hole on the host, and
+ *               are measured everywhere.
  *
  * Parameters: size (native 100G, literal 1G, mmap 256M; quick 256M /
  * 64M),
@@ -117,6 +122,14 @@ static const struct dt_claim full_claims[] = {
 	{ NULL },
 };
 
+/* the mappings of read faults: what a DAX mmap does */
+static const struct dt_claim mmap_claims[] = {
+	{ "host-full", "the host file system was full when the read began (the fill ended on a 4 KiB allocation refused with ENOSPC)" },
+	{ "ro-only", "the read faults set up only read-only mappings (no read-write setup, no upgrade)",
+	  .needs_features = DT_FEAT_DAX_MMAP },
+	{ NULL },
+};
+
 static const struct dt_variant variants[] = {
 	{ "native", "read with 1 MiB requests, check every byte", 0 },
 	{ "literal", "the real od -x, exact output checked", TOD_LITERAL,
@@ -128,7 +141,7 @@ static const struct dt_variant variants[] = {
 	  .claims = full_claims, .params = literal_params },
 	{ "mmap-hole-full", "the holes read through MAP_SHARED mappings, with the host file system full",
 	  TOD_MMAP | TOD_FULL, full_groups, DT_FEAT_FILL,
-	  .claims = full_claims, .params = mmap_params },
+	  .claims = mmap_claims, .params = mmap_params },
 	{ NULL },
 };
 
@@ -434,6 +447,10 @@ static void run(struct dt_ctx *ctx)
 
 	if (tod.skip)
 		return;
+	if (!dt_claim_in_scope(ctx, ro.claim_ro)) {
+		dt_claim_out_of_scope(ctx, ro.claim_ro);
+		ro.claim_ro = NULL;
+	}
 	dt_progress_total(tod.size);
 	if (dt_obs_begin(tod.obs) < 0)
 		dt_brk("observer: nothing can be measured");

@@ -67,6 +67,15 @@ struct dt_claim {
 	 * README says why (a figure reported when it can be, not checked).
 	 */
 	bool optional;
+	/*
+	 * Target features (enum dt_feature) the claim can only be measured
+	 * with, e.g. DT_FEAT_DAX_MMAP for what a DAX mmap does. On a target
+	 * that lacks one the claim is out of scope: the case reports it with
+	 * dt_claim_out_of_scope() and feeds nothing into it, and the runner
+	 * lets the case PASS on its other claims, naming this one as not
+	 * measured on that target. A failure still fails.
+	 */
+	unsigned int needs_features;
 };
 
 enum dt_claim_state {
@@ -118,7 +127,10 @@ struct dt_variant {
 	const char *const *groups;
 	/* features this variant needs on top of the case's */
 	unsigned int needs_features;
-	/* claims of this variant on top of the case's, {NULL}-terminated */
+	/*
+	 * claims of this variant on top of the case's, {NULL}-terminated;
+	 * one with the id of one of the case's replaces it, in its place
+	 */
 	const struct dt_claim *claims;
 	/* parameters of this variant; one named as the case's replaces it */
 	const struct dt_param_decl *params;
@@ -210,6 +222,47 @@ void dt_claim_report(enum dt_claim_state st, const char *id,
 	__attribute__((format(printf, 3, 4)));
 void dt_claim_vreport(enum dt_claim_state st, const char *id,
 		      const char *fmt, va_list ap);
+/*
+ * The declared claim id of the case as its variant has it (a variant's
+ * claim replaces the case's of the same id); NULL: none.
+ */
+const struct dt_claim *dt_claim_find(const struct dt_case *tc,
+				     const struct dt_variant *v,
+				     const char *id);
+/*
+ * Does this target have every feature the claim needs (needs_features)?
+ * Ask before feeding a workload into the claim. An id the case does not
+ * declare is in scope (reports on it are the case's bug, said so).
+ */
+bool dt_claim_in_scope(const struct dt_ctx *ctx, const char *id);
+/*
+ * Report a claim whose needs the target lacks, in the standard words:
+ * "not measured on dmapfs: its MAP_SHARED mappings go through the kernel
+ * page cache, not the DAX window". On a target that has what the claim
+ * needs this is the case's bug: reported as ERROR.
+ */
+void dt_claim_out_of_scope(const struct dt_ctx *ctx, const char *id);
+
+/* --- target features in words (lib/dt_feature.c), runner and cases --- */
+
+/* "DAX-mmap"; "unknown" */
+const char *dt_feature_name(unsigned int bit);
+/* the bit named so (dt_feature_name()), 0: none */
+unsigned int dt_feature_from_name(const char *name);
+/* what a target without it does not do: "does not map files DAX on mmap" */
+const char *dt_feature_missing(unsigned int bit);
+/*
+ * Why a target with these features lacks bit, when that is known
+ * precisely, as a clause about the target: dmapfs without DAX mmap: "its
+ * MAP_SHARED mappings go through the kernel page cache, not the DAX
+ * window". NULL: nothing more precise than dt_feature_missing().
+ */
+const char *dt_feature_why_missing(unsigned int bit, unsigned int features);
+/*
+ * The target as results name it: "dmapfs" for a dmapfs mount (it has
+ * the dmapfs counters), whichever target mounted it; else name.
+ */
+const char *dt_target_label(unsigned int features, const char *name);
 /* Report SKIP (a requirement found unmet at run time), clean up, end. */
 void dt_skip(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));

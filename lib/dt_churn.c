@@ -45,6 +45,14 @@ static int fail(struct life *l, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	snprintf(l->c->err, sizeof(l->c->err), "%s: %s", l->name, msg);
+	l->c->err_mapped = false;
+	return -1;
+}
+
+/* a failure of an access through the mapping (or of the mapping) */
+static int map_fail(struct life *l)
+{
+	l->c->err_mapped = true;
 	return -1;
 }
 
@@ -79,27 +87,44 @@ static int judge(struct life *l, uint64_t off, bool zero, const char *how,
 		    zero ? "zeros" : "the block written there");
 }
 
-/* The block at off through the mapping; pread judges on a page cache. */
+/*
+ * The block at off through the mapping (none: nothing to check); pread
+ * judges on a page cache.
+ */
 static int map_check(struct life *l, uint64_t off, bool zero,
 		     const char *when)
 {
 	uintptr_t fault;
 
-	if (dt_guard_copy(l->blk, l->map + off, DT_BLK_SIZE, &fault))
-		return fail(l, "SIGBUS reading the mapping at 0x%" PRIx64
-			    " %s (file offset 0x%" PRIx64 ")", off, when,
-			    (uint64_t)(fault - (uintptr_t)l->map));
+	if (!l->map)
+		return 0;
+	if (dt_guard_copy(l->blk, l->map + off, DT_BLK_SIZE, &fault)) {
+		fail(l, "SIGBUS reading the mapping at 0x%" PRIx64
+		     " %s (file offset 0x%" PRIx64 ")", off, when,
+		     (uint64_t)(fault - (uintptr_t)l->map));
+		return map_fail(l);
+	}
 	l->c->bytes += DT_BLK_SIZE;
 	if (!judge(l, off, zero, "the mapping", when))
 		return 0;
 	if (l->c->mmap_coherent)
-		return -1;
+		return map_fail(l);
 	/* a FUSE page cache may lag: what does the file say? */
 	if (read_blk(l, off, when) || judge(l, off, zero, "pread", when))
 		return -1;
 	l->c->mmap_behind++;
 	l->c->err[0] = '\0';
 	return 0;
+}
+
+/* The block at off through the mapping, or with pread when unmapped. */
+static int check(struct life *l, uint64_t off, bool zero, const char *when)
+{
+	if (l->map)
+		return map_check(l, off, zero, when);
+	if (read_blk(l, off, when))
+		return -1;
+	return judge(l, off, zero, "pread", when);
 }
 
 static int life(struct life *l)
@@ -120,31 +145,34 @@ static int life(struct life *l)
 				    "short write");
 		c->bytes += DT_BLK_SIZE;
 	}
-	l->map = mmap(NULL, l->size, PROT_READ, MAP_SHARED, l->fd, 0);
+	if (c->map)
+		l->map = mmap(NULL, l->size, PROT_READ, MAP_SHARED, l->fd, 0);
 	if (l->map == MAP_FAILED) {
 		l->map = NULL;
-		return fail(l, "mmap of %" PRIu64 " bytes: %s", l->size,
-			    dt_errname(errno));
+		fail(l, "mmap of %" PRIu64 " bytes: %s", l->size,
+		     dt_errname(errno));
+		return map_fail(l);
 	}
 	for (r = 0; r < c->ranges; r++)
-		if (map_check(l, r * one, false, "after writing"))
+		if (check(l, r * one, false, "after writing"))
 			return -1;
 	dt_heartbeat_add(c->ranges * 2ULL * DT_BLK_SIZE, 1);
 
 	/* shrink to one range under the mapping */
 	if (ftruncate(l->fd, one) < 0)
-		return fail(l, "truncate to one range while mapped: %s",
-			    dt_errname(errno));
+		return fail(l, "truncate to one range%s: %s",
+			    l->map ? " while mapped" : "", dt_errname(errno));
 	n = pread(l->fd, l->blk, DT_BLK_SIZE, one);
 	if (n != 0)
 		return fail(l, "pread at 0x%" PRIx64 " beyond the new end of file: %s",
 			    one, n < 0 ? dt_errname(errno) : "data");
-	if (map_check(l, 0, false, "after truncating to one range"))
+	if (check(l, 0, false, "after truncating to one range"))
 		return -1;
 
 	/* unlink under the mapping and the open descriptor */
 	if (unlink(l->path) < 0)
-		return fail(l, "unlink while mapped: %s", dt_errname(errno));
+		return fail(l, "unlink%s: %s", l->map ? " while mapped" : "",
+			    dt_errname(errno));
 	l->path[0] = '\0';
 	if (map_check(l, 0, false, "after unlink") ||
 	    read_blk(l, 0, "after unlink") ||
@@ -179,6 +207,7 @@ int dt_churn_cycle(struct dt_churn *c, unsigned int k)
 	int ret;
 
 	c->err[0] = '\0';
+	c->err_mapped = false;
 	snprintf(name, sizeof(name), "churn.%u", k);
 	if (c->ranges < 2 || dt_path(l.path, sizeof(l.path), c->dir, name)) {
 		snprintf(c->err, sizeof(c->err), "churn: bad setup");

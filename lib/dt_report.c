@@ -167,6 +167,63 @@ void dt_claim_unmeasured(const char *id, const char *fmt, ...)
 	va_end(ap);
 }
 
+static const struct dt_claim *find_in(const struct dt_claim *c,
+				      const char *id)
+{
+	for (; c && c->id; c++)
+		if (!strcmp(c->id, id))
+			return c;
+	return NULL;
+}
+
+const struct dt_claim *dt_claim_find(const struct dt_case *tc,
+				     const struct dt_variant *v,
+				     const char *id)
+{
+	const struct dt_claim *c = v ? find_in(v->claims, id) : NULL;
+
+	return c ? c : find_in(tc->claims, id);
+}
+
+/* the features the claim needs that the target lacks */
+static unsigned int claim_lacks(const struct dt_ctx *ctx, const char *id)
+{
+	const struct dt_claim *c = dt_claim_find(ctx->tcase, ctx->variant, id);
+
+	return c ? c->needs_features & ~ctx->features : 0;
+}
+
+bool dt_claim_in_scope(const struct dt_ctx *ctx, const char *id)
+{
+	return !claim_lacks(ctx, id);
+}
+
+void dt_claim_out_of_scope(const struct dt_ctx *ctx, const char *id)
+{
+	unsigned int lacks = claim_lacks(ctx, id), bit;
+	char why[512];
+	size_t pos = 0;
+
+	if (!lacks) {
+		dt_res(DT_ERROR, "claim '%s' reported out of scope on a target that has what it needs: a bug of the case",
+		       id);
+		return;
+	}
+	for (bit = 1; bit && pos < sizeof(why); bit <<= 1) {
+		const char *w;
+
+		if (!(lacks & bit))
+			continue;
+		w = dt_feature_why_missing(bit, ctx->features);
+		pos += snprintf(why + pos, sizeof(why) - pos, "%s%s%s",
+				pos ? "; " : "", w ? "" : "the target ",
+				w ? w : dt_feature_missing(bit));
+	}
+	dt_claim_unmeasured(id, "not measured on %s: %s",
+			    dt_target_label(ctx->features, ctx->target_name),
+			    why);
+}
+
 void dt_info(const char *fmt, ...)
 {
 	va_list ap;

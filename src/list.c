@@ -18,6 +18,34 @@ static json_object *str_array(const char *const *v)
 	return a;
 }
 
+/* ["DAX-mmap"] */
+static json_object *features_json(unsigned int bits)
+{
+	json_object *a = json_object_new_array();
+	unsigned int bit;
+
+	for (bit = 1; bit; bit <<= 1)
+		if (bits & bit)
+			json_object_array_add(a,
+				json_object_new_string(feature_name(bit)));
+	return a;
+}
+
+/* "claim ro-only: reads ... (optional) (needs DAX-mmap)" */
+static void print_claim(const char *indent, const struct dt_claim *c)
+{
+	unsigned int bit;
+	int n = 0;
+
+	printf("%-22s   %sclaim %s: %s%s", "", indent, c->id, c->text,
+	       c->optional ? " (optional)" : "");
+	for (bit = 1; bit; bit <<= 1)
+		if (c->needs_features & bit)
+			printf("%s%s", n++ ? ", " : " (needs ",
+			       feature_name(bit));
+	printf("%s\n", n ? ")" : "");
+}
+
 static json_object *claims_json(const struct dt_claim *c)
 {
 	json_object *a = json_object_new_array();
@@ -30,6 +58,8 @@ static json_object *claims_json(const struct dt_claim *c)
 				       c->text ? c->text : c->id));
 		json_object_object_add(o, "optional",
 				       json_object_new_boolean(c->optional));
+		json_object_object_add(o, "needs",
+				       features_json(c->needs_features));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -175,8 +205,7 @@ int list_command(struct dt_opts *o)
 			printf("  [%s]", plan.items[i].excluded);
 		printf("\n");
 		for (const struct dt_claim *c = tc->claims; c && c->id; c++)
-			printf("%-22s   claim %s: %s%s\n", "", c->id, c->text,
-			       c->optional ? " (optional)" : "");
+			print_claim("", c);
 		for (const struct dt_param_decl *d = tc->params; d && d->name;
 		     d++)
 			print_param("", d);
@@ -185,11 +214,13 @@ int list_command(struct dt_opts *o)
 			       v->desc ? v->desc : "");
 			for (g = v->groups; g && *g; g++)
 				printf(" [+%s]", *g);
+			for (unsigned int bit = 1; bit; bit <<= 1)
+				if (v->needs_features & bit)
+					printf(" [needs %s]", feature_name(bit));
 			printf("\n");
 			for (const struct dt_claim *c = v->claims; c && c->id;
 			     c++)
-				printf("%-22s     claim %s: %s%s\n", "", c->id,
-				       c->text, c->optional ? " (optional)" : "");
+				print_claim("  ", c);
 			for (const struct dt_param_decl *d = v->params;
 			     d && d->name; d++)
 				print_param("  ", d);

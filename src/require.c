@@ -11,29 +11,7 @@
 
 const char *feature_name(unsigned int bit)
 {
-	switch (bit) {
-	case DT_FEAT_DAX: return "DAX";
-	case DT_FEAT_FILL: return "fill";
-	case DT_FEAT_COUNTERS: return "dmapfs-counters";
-	case DT_FEAT_SIZE_LIMITED: return "size-limited";
-	case DT_FEAT_FUSE: return "FUSE";
-	case DT_FEAT_DAX_MMAP: return "DAX-mmap";
-	}
-	return "unknown";
-}
-
-/* why a target without the feature cannot run the case */
-static const char *feature_missing(unsigned int bit)
-{
-	switch (bit) {
-	case DT_FEAT_DAX: return "has no DAX";
-	case DT_FEAT_FILL: return "may not be filled (use --allow-fill)";
-	case DT_FEAT_COUNTERS: return "has no dmapfs mapping counters";
-	case DT_FEAT_SIZE_LIMITED: return "has no size-limited host file system";
-	case DT_FEAT_FUSE: return "is not a FUSE file system";
-	case DT_FEAT_DAX_MMAP: return "does not map files DAX on mmap";
-	}
-	return "lacks an unknown feature";
+	return dt_feature_name(bit);
 }
 
 int kver_cmp(const char *release, const char *want)
@@ -123,14 +101,18 @@ int require_check(const struct dt_case *tc, const struct dt_variant *v,
 		add(out, &n, "needs kernel >= %s (running %s)", tc->min_kver,
 		    env->kernel_release);
 	for (bit = 1; bit; bit <<= 1) {
+		const char *why;
+
 		if (!(needs & bit) || (env->features & bit))
 			continue;
+		why = dt_feature_why_missing(bit, env->features);
 		if (bit == DT_FEAT_DAX && env->no_dax_reason &&
 		    env->no_dax_reason[0])
 			add(out, &n, "no DAX: %s", env->no_dax_reason);
 		else
-			add(out, &n, "target '%s' %s", env->target_name,
-			    feature_missing(bit));
+			add(out, &n, "target '%s' %s%s%s%s", env->target_name,
+			    dt_feature_missing(bit), why ? " (" : "",
+			    why ? why : "", why ? ")" : "");
 	}
 	if (tc->min_free_bytes && env->free_bytes < tc->min_free_bytes) {
 		char have[32], want[32];

@@ -122,10 +122,11 @@ void result_add_metric(struct case_result *r, const char *key,
 	r->nr_metrics++;
 }
 
-void result_add_claim(struct case_result *r, const char *id,
-		      const char *text, bool optional,
-		      enum dt_claim_state state, int held, int unmeasured,
-		      int failed, const char *detail)
+struct claim_result *result_add_claim(struct case_result *r, const char *id,
+				      const char *text, bool optional,
+				      enum dt_claim_state state, int held,
+				      int unmeasured, int failed,
+				      const char *detail)
 {
 	struct claim_result *c;
 
@@ -140,6 +141,9 @@ void result_add_claim(struct case_result *r, const char *id,
 	c->unmeasured = unmeasured;
 	c->failed = failed;
 	c->detail = xstrdup(detail ? detail : "");
+	c->needs = 0;
+	c->out_of_scope = false;
+	return c;
 }
 
 int results_case_path(struct run_info *run, struct case_result *r,
@@ -155,6 +159,39 @@ int results_case_path(struct run_info *run, struct case_result *r,
 	if (!name)
 		return snprintf(out, size, "%s", dir) >= (int)size ? -1 : 0;
 	return path_join(out, size, dir, name);
+}
+
+/* "DAX-mmap, FUSE": the features in needs */
+static void put_features(struct sbuf *sb, unsigned int needs)
+{
+	unsigned int bit;
+	int n = 0;
+
+	for (bit = 1; bit; bit <<= 1)
+		if (needs & bit)
+			sb_printf(sb, "%s%s", n++ ? ", " : "",
+				  dt_feature_name(bit));
+}
+
+/*
+ * "UNMEASURED (out of scope, needs DAX-mmap)", "UNMEASURED (optional)",
+ * "HELD (needs DAX-mmap)": a claim's state as the records say it
+ */
+static char *claim_state_text(const struct claim_result *c)
+{
+	struct sbuf sb;
+
+	sb_init(&sb);
+	sb_puts(&sb, dt_claim_state_name(c->state));
+	if (c->optional)
+		sb_puts(&sb, " (optional)");
+	if (c->needs) {
+		sb_puts(&sb, c->out_of_scope ? " (out of scope, needs " :
+					       " (needs ");
+		put_features(&sb, c->needs);
+		sb_putc(&sb, ')');
+	}
+	return sb.s;
 }
 
 /* key=value, one per line; values never contain a newline */
@@ -189,14 +226,14 @@ char *results_case_text(const struct case_result *r)
 	put_kv(&sb, "target_died", r->target_died ? "1" : "0");
 	for (i = 0; i < r->nr_claims; i++) {
 		const struct claim_result *c = &r->claims[i];
-		char key[256], *v;
+		char key[256], *v, *st = claim_state_text(c);
 
 		/* claim.ro-only=HELD: reads set up only read-only mappings */
 		snprintf(key, sizeof(key), "claim.%s", c->id);
-		v = xasprintf("%s%s: %s", dt_claim_state_name(c->state),
-			      c->optional ? " (optional)" : "", c->text);
+		v = xasprintf("%s: %s", st, c->text);
 		put_kv(&sb, key, v);
 		free(v);
+		free(st);
 		snprintf(key, sizeof(key), "claim.%s.detail", c->id);
 		put_kv(&sb, key, c->detail);
 	}
@@ -226,6 +263,18 @@ void results_count(const struct run_info *run, int counts[DT_NR_VERDICTS],
 static json_object *jstr(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
+}
+
+/* ["DAX-mmap"] */
+static json_object *features_json(unsigned int needs)
+{
+	json_object *a = json_object_new_array();
+	unsigned int bit;
+
+	for (bit = 1; bit; bit <<= 1)
+		if (needs & bit)
+			json_object_array_add(a, jstr(dt_feature_name(bit)));
+	return a;
 }
 
 static json_object *case_json(const struct case_result *r)
@@ -270,6 +319,9 @@ static json_object *case_json(const struct case_result *r)
 		json_object_object_add(jc, "text", jstr(c->text));
 		json_object_object_add(jc, "optional",
 				       json_object_new_boolean(c->optional));
+		json_object_object_add(jc, "needs", features_json(c->needs));
+		json_object_object_add(jc, "out_of_scope",
+				       json_object_new_boolean(c->out_of_scope));
 		json_object_object_add(jc, "state",
 				       jstr(dt_claim_state_name(c->state)));
 		json_object_object_add(jc, "detail", jstr(c->detail));
@@ -311,18 +363,31 @@ void result_claims_from_json(struct case_result *r, json_object *jcase)
 	    !json_object_is_type(a, json_type_array))
 		return;
 	for (i = 0; i < json_object_array_length(a); i++) {
-		json_object *jc = json_object_array_get_idx(a, i);
+		json_object *jc = json_object_array_get_idx(a, i), *n;
 		const char *id = jget_str(jc, "id");
 		const char *st = jget_str(jc, "state");
 		int state = st ? dt_claim_state_from_name(st) : -1;
+		struct claim_result *c;
+		size_t k;
 
 		if (!id || state < 0)
 			continue;
-		result_add_claim(r, id, jget_str(jc, "text"),
-				 json_object_object_get_ex(jc, "optional", &v) &&
-				 json_object_get_boolean(v), state,
-				 jget_int(jc, "held"), jget_int(jc, "unmeasured"),
-				 jget_int(jc, "failed"), jget_str(jc, "detail"));
+		c = result_add_claim(r, id, jget_str(jc, "text"),
+				     json_object_object_get_ex(jc, "optional", &v) &&
+				     json_object_get_boolean(v), state,
+				     jget_int(jc, "held"),
+				     jget_int(jc, "unmeasured"),
+				     jget_int(jc, "failed"),
+				     jget_str(jc, "detail"));
+		if (json_object_object_get_ex(jc, "needs", &n) &&
+		    json_object_is_type(n, json_type_array))
+			for (k = 0; k < json_object_array_length(n); k++)
+				c->needs |= dt_feature_from_name(
+					json_object_get_string(
+						json_object_array_get_idx(n, k)));
+		c->out_of_scope = json_object_object_get_ex(jc, "out_of_scope",
+							    &v) &&
+				  json_object_get_boolean(v);
 	}
 }
 
@@ -534,12 +599,14 @@ char *results_junit(const struct run_info *run)
 			sb_puts(&sb, "      <properties>\n");
 			for (m = 0; m < r->nr_claims; m++) {
 				const struct claim_result *c = &r->claims[m];
+				char *st = claim_state_text(c);
 
 				sb_puts(&sb, "        <property name=\"claim.");
 				sb_put_xml(&sb, c->id);
 				sb_puts(&sb, "\" value=\"");
-				sb_put_xml(&sb, dt_claim_state_name(c->state));
-				sb_puts(&sb, c->optional ? " (optional): " : ": ");
+				sb_put_xml(&sb, st);
+				sb_puts(&sb, ": ");
+				free(st);
 				sb_put_xml(&sb, c->text);
 				if (c->detail[0]) {
 					sb_puts(&sb, " -- ");
@@ -562,12 +629,14 @@ char *results_junit(const struct run_info *run)
 		sb_put_xml(&sb, r->reason);
 		for (m = 0; m < r->nr_claims; m++) {
 			const struct claim_result *c = &r->claims[m];
+			char *st = claim_state_text(c);
 
 			sb_puts(&sb, "\nclaim ");
 			sb_put_xml(&sb, c->id);
 			sb_puts(&sb, " ");
-			sb_put_xml(&sb, dt_claim_state_name(c->state));
+			sb_put_xml(&sb, st);
 			sb_puts(&sb, ": ");
+			free(st);
 			sb_put_xml(&sb, c->text);
 			if (c->detail[0]) {
 				sb_puts(&sb, ": ");
@@ -609,6 +678,17 @@ static bool claims_reported(const struct case_result *r)
 	return false;
 }
 
+/* a PASS that left a claim unmeasured (optional, or out of scope here) */
+static bool claims_unmeasured(const struct case_result *r)
+{
+	int i;
+
+	for (i = 0; i < r->nr_claims; i++)
+		if (r->claims[i].state == DT_CLAIM_UNMEASURED)
+			return true;
+	return false;
+}
+
 char *results_tap_line(const struct case_result *r, int n)
 {
 	struct sbuf sb;
@@ -625,8 +705,12 @@ char *results_tap_line(const struct case_result *r, int n)
 		put_tap_text(&sb, r->reason);
 	}
 	sb_putc(&sb, '\n');
-	/* TAP 13 YAML diagnostics: failures, and skips of cases that ran */
-	if (!ok || (r->verdict == DT_SKIP && claims_reported(r))) {
+	/*
+	 * TAP 13 YAML diagnostics: failures, skips of cases that ran, and
+	 * passes that did not measure every claim (the reason says which)
+	 */
+	if (!ok || (r->verdict == DT_SKIP && claims_reported(r)) ||
+	    (r->verdict == DT_PASS && claims_unmeasured(r))) {
 		sb_puts(&sb, "  ---\n");
 		sb_printf(&sb, "  verdict: %s\n", dt_verdict_name(r->verdict));
 		sb_puts(&sb, "  reason: ");
@@ -639,6 +723,12 @@ char *results_tap_line(const struct case_result *r, int n)
 
 			sb_printf(&sb, "    - id: %s\n      state: %s\n",
 				  c->id, dt_claim_state_name(c->state));
+			if (c->needs) {
+				sb_puts(&sb, "      needs: ");
+				put_features(&sb, c->needs);
+				sb_printf(&sb, "\n      out_of_scope: %s\n",
+					  c->out_of_scope ? "true" : "false");
+			}
 			sb_puts(&sb, "      text: ");
 			put_yaml_str(&sb, c->text);
 			sb_puts(&sb, "\n      detail: ");

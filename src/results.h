@@ -29,6 +29,8 @@ struct claim_result {
 	enum dt_claim_state state;
 	int held, unmeasured, failed;	/* reports of each kind */
 	char *detail;		/* the first report of the deciding state */
+	unsigned int needs;	/* target features it needs (dt_claim) */
+	bool out_of_scope;	/* unmeasured: the target lacks them */
 };
 
 struct case_result {
@@ -92,10 +94,12 @@ struct case_result *results_add_id(struct run_info *run,
 				   char *id);
 void result_add_metric(struct case_result *r, const char *key,
 		       const char *value);
-void result_add_claim(struct case_result *r, const char *id,
-		      const char *text, bool optional,
-		      enum dt_claim_state state, int held, int unmeasured,
-		      int failed, const char *detail);
+/* One claim's record; needs and out_of_scope are the caller's to set. */
+struct claim_result *result_add_claim(struct case_result *r, const char *id,
+				      const char *text, bool optional,
+				      enum dt_claim_state state, int held,
+				      int unmeasured, int failed,
+				      const char *detail);
 /* Path of a file inside the case's folder (created on first use). */
 int results_case_path(struct run_info *run, struct case_result *r,
 		      const char *name, char *out, size_t size);

@@ -142,19 +142,29 @@ static void save_case_text(struct runner *rn, struct case_result *r,
 			r->id);
 }
 
-/* The case's and the variant's claims, into the observation. */
+static int declare_claim(struct case_observation *obs,
+			 const struct dt_claim *c)
+{
+	return observation_declare_claim_needs(obs, c->id, c->text,
+					       c->optional,
+					       c->needs_features);
+}
+
+/*
+ * The case's and the variant's claims, into the observation: a variant's
+ * claim with the id of one of the case's replaces it, in its place.
+ */
 static int declare_claims(struct case_observation *obs,
 			  const struct dt_case *tc, const struct dt_variant *v)
 {
 	const struct dt_claim *c;
 
 	for (c = tc->claims; c && c->id; c++)
-		if (observation_declare_claim(obs, c->id, c->text,
-					      c->optional) < 0)
+		if (declare_claim(obs, dt_claim_find(tc, v, c->id)) < 0)
 			return -1;
 	for (c = v ? v->claims : NULL; c && c->id; c++)
-		if (observation_declare_claim(obs, c->id, c->text,
-					      c->optional) < 0)
+		if (!dt_claim_find(tc, NULL, c->id) &&
+		    declare_claim(obs, c) < 0)
 			return -1;
 	return 0;
 }
@@ -184,11 +194,15 @@ static void save_claims(struct case_result *r,
 		const struct claim_obs *c = &obs->claims[i];
 		enum dt_claim_state st = claim_state(c);
 
-		result_add_claim(r, c->id, c->text, c->optional, st,
-				 c->nr[DT_CLAIM_HELD],
-				 c->nr[DT_CLAIM_UNMEASURED],
-				 c->nr[DT_CLAIM_FAILED],
-				 st == DT_CLAIM_NONE ? "" : c->detail[st]);
+		struct claim_result *cr;
+
+		cr = result_add_claim(r, c->id, c->text, c->optional, st,
+				      c->nr[DT_CLAIM_HELD],
+				      c->nr[DT_CLAIM_UNMEASURED],
+				      c->nr[DT_CLAIM_FAILED],
+				      st == DT_CLAIM_NONE ? "" : c->detail[st]);
+		cr->needs = c->needs;
+		cr->out_of_scope = claim_out_of_scope(obs, c);
 	}
 }
 
@@ -338,6 +352,9 @@ static void run_one(struct runner *rn, const struct step *step)
 	wp.full_fd = full_fd;
 
 	watch_out_init(&out);
+	observation_set_target(&out.obs, rn->target.features,
+			       dt_target_label(rn->target.features,
+					       rn->target.ops->name));
 	i = declare_claims(&out.obs, tc, it->variant);
 	/* after the case's own: their reasons come first */
 	if (!i && baseline_without_dax(rn, it) &&

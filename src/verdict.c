@@ -25,6 +25,13 @@ void observation_add_result(struct case_observation *obs, enum dt_verdict v,
 int observation_declare_claim(struct case_observation *obs, const char *id,
 			      const char *text, bool optional)
 {
+	return observation_declare_claim_needs(obs, id, text, optional, 0);
+}
+
+int observation_declare_claim_needs(struct case_observation *obs,
+				    const char *id, const char *text,
+				    bool optional, unsigned int needs)
+{
 	struct claim_obs *c;
 	int i;
 
@@ -38,7 +45,15 @@ int observation_declare_claim(struct case_observation *obs, const char *id,
 	c->id = id;
 	c->text = text ? text : id;
 	c->optional = optional;
+	c->needs = needs;
 	return 0;
+}
+
+void observation_set_target(struct case_observation *obs,
+			    unsigned int features, const char *label)
+{
+	obs->features = features;
+	snprintf(obs->target, sizeof(obs->target), "%s", label ? label : "");
 }
 
 void observation_add_claim(struct case_observation *obs,
@@ -76,6 +91,18 @@ enum dt_claim_state claim_state(const struct claim_obs *c)
 	if (c->nr[DT_CLAIM_HELD])
 		return DT_CLAIM_HELD;
 	return DT_CLAIM_NONE;
+}
+
+unsigned int claim_lacks(const struct case_observation *obs,
+			 const struct claim_obs *c)
+{
+	return c->needs & ~obs->features;
+}
+
+bool claim_out_of_scope(const struct case_observation *obs,
+			const struct claim_obs *c)
+{
+	return claim_lacks(obs, c) && claim_state(c) == DT_CLAIM_UNMEASURED;
 }
 
 int verdict_from_name(const char *name)
@@ -150,15 +177,62 @@ static void append_claim(struct case_verdict *out, const struct claim_obs *c,
 		append(out, held ? " (%s)" : ": %s", c->detail[st]);
 }
 
+/* "DAX-mmap" or "DAX, DAX-mmap": the features the claim lacks */
+static void append_lacks(struct case_verdict *out,
+			 const struct case_observation *obs,
+			 const struct claim_obs *c)
+{
+	unsigned int lacks = claim_lacks(obs, c), bit;
+	int k = 0;
+
+	for (bit = 1; bit; bit <<= 1)
+		if (lacks & bit)
+			append(out, "%s%s", k++ ? ", " : "",
+			       dt_feature_name(bit));
+}
+
+static const char *target_of(const struct case_observation *obs)
+{
+	return obs->target[0] ? obs->target : "this target";
+}
+
+/*
+ * "not measured on dmapfs: <text> (needs DAX-mmap); <text> (needs ...)"
+ * after sep, for the claims out of scope here; how many.
+ */
+static int append_out_of_scope(const struct case_observation *obs,
+			       struct case_verdict *out, const char *sep)
+{
+	const struct claim_obs *c;
+	int i, n = 0;
+
+	for (i = 0; i < obs->nr_claims; i++) {
+		c = &obs->claims[i];
+		if (!claim_out_of_scope(obs, c))
+			continue;
+		if (!n++)
+			append(out, "%snot measured on %s: ", sep,
+			       target_of(obs));
+		else
+			append(out, "; ");
+		append(out, "%s (needs ", c->text);
+		append_lacks(out, obs, c);
+		append(out, ")");
+	}
+	return n;
+}
+
 /*
  * A case that declares claims ended normally and reported no failure or
- * error: PASS only if every claim that is not optional held.
+ * error: PASS only if every claim that is not optional held, or is out
+ * of scope on this target (it needs a feature the target lacks) and at
+ * least one claim held.
  */
 static void decide_claims(const struct case_observation *obs,
 			  struct case_verdict *out, int worst)
 {
 	const struct claim_obs *c;
-	int i, n, reported = 0;
+	int i, n, held, reported = 0;
 
 	for (i = 0; i < obs->nr_claims; i++)
 		if (claim_state(&obs->claims[i]) != DT_CLAIM_NONE)
@@ -181,9 +255,27 @@ static void decide_claims(const struct case_observation *obs,
 	if (n)
 		return;
 
+	/* what cannot be measured here was not: a held report is made up */
 	for (i = 0, n = 0; i < obs->nr_claims; i++) {
 		c = &obs->claims[i];
-		if (claim_state(c) != DT_CLAIM_UNMEASURED || c->optional)
+		if (!claim_lacks(obs, c) || !c->nr[DT_CLAIM_HELD])
+			continue;
+		if (n++)
+			continue;
+		set(out, DT_ERROR, "claim '%s' (%s) was reported held on %s, which lacks ",
+		    c->id, c->text, target_of(obs));
+		append_lacks(out, obs, c);
+		append(out, " that it needs: a bug of the case");
+	}
+	if (n > 1)
+		append(out, " (and %d more)", n - 1);
+	if (n)
+		return;
+
+	for (i = 0, n = 0; i < obs->nr_claims; i++) {
+		c = &obs->claims[i];
+		if (claim_state(c) != DT_CLAIM_UNMEASURED || c->optional ||
+		    claim_out_of_scope(obs, c))
 			continue;
 		if (!n++)
 			set(out, DT_SKIP, "%s", "");
@@ -191,9 +283,7 @@ static void decide_claims(const struct case_observation *obs,
 			     n > 1 ? "; not measured: " : "not measured: ");
 	}
 	if (n) {
-		int held = 0;
-
-		for (i = 0; i < obs->nr_claims; i++) {
+		for (i = 0, held = 0; i < obs->nr_claims; i++) {
 			c = &obs->claims[i];
 			if (claim_state(c) != DT_CLAIM_HELD)
 				continue;
@@ -202,7 +292,20 @@ static void decide_claims(const struct case_observation *obs,
 		}
 		if (!held)
 			append(out, "; nothing was measured");
+		append_out_of_scope(obs, out, "; ");
 		return;
+	}
+
+	for (i = 0, held = 0; i < obs->nr_claims; i++)
+		if (claim_state(&obs->claims[i]) == DT_CLAIM_HELD)
+			held++;
+	/* only claims out of scope: no PASS without a measurement */
+	if (!held) {
+		set(out, DT_SKIP, "%s", "");
+		if (append_out_of_scope(obs, out, "")) {
+			append(out, "; nothing was measured");
+			return;
+		}
 	}
 
 	if (obs->nr_results[DT_PASS]) {
@@ -218,10 +321,12 @@ static void decide_claims(const struct case_observation *obs,
 	}
 	for (i = 0; i < obs->nr_claims; i++) {
 		c = &obs->claims[i];
-		if (claim_state(c) == DT_CLAIM_UNMEASURED)
+		if (claim_state(c) == DT_CLAIM_UNMEASURED &&
+		    !claim_out_of_scope(obs, c))
 			append_claim(out, c, DT_CLAIM_UNMEASURED,
 				     "; not measured (optional): ");
 	}
+	append_out_of_scope(obs, out, "; ");
 }
 
 static const char *signame(int sig)

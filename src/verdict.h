@@ -18,6 +18,7 @@ struct claim_obs {
 	const char *id;
 	const char *text;
 	bool optional;
+	unsigned int needs;	/* target features it needs (dt_claim) */
 	int nr[DT_NR_CLAIM_STATES];	/* reports of each state */
 	/* the first report of each state */
 	char detail[DT_NR_CLAIM_STATES][CLAIM_DETAIL_MAX];
@@ -55,6 +56,10 @@ struct case_observation {
 	char target_reason[256];
 	bool target_aborted;	/* the runner broke its connection to end the case */
 
+	/* the target: its features, and its name in reasons ("dmapfs") */
+	unsigned int features;
+	char target[64];
+
 	/* the case's claims, declared and reported */
 	struct claim_obs claims[DT_MAX_CLAIMS];
 	int nr_claims;
@@ -77,12 +82,28 @@ void observation_add_result(struct case_observation *obs, enum dt_verdict v,
  */
 int observation_declare_claim(struct case_observation *obs, const char *id,
 			      const char *text, bool optional);
+/* The same for a claim that needs target features (dt_claim.needs_features). */
+int observation_declare_claim_needs(struct case_observation *obs,
+				    const char *id, const char *text,
+				    bool optional, unsigned int needs);
+/* The target's features and its name, before the verdict is decided. */
+void observation_set_target(struct case_observation *obs,
+			    unsigned int features, const char *label);
 /* Record one "C" line from the case. */
 void observation_add_claim(struct case_observation *obs,
 			   enum dt_claim_state st, const char *id,
 			   const char *detail);
 /* What one claim came to: failed, else unmeasured, else held. */
 enum dt_claim_state claim_state(const struct claim_obs *c);
+/*
+ * The features the claim needs that the target lacks: when it is also
+ * unmeasured, the claim is out of scope on this target (it does not stand
+ * in the way of a PASS, and the reason names it).
+ */
+unsigned int claim_lacks(const struct case_observation *obs,
+			 const struct claim_obs *c);
+bool claim_out_of_scope(const struct case_observation *obs,
+			const struct claim_obs *c);
 void decide_verdict(const struct case_observation *obs,
 		    struct case_verdict *out);
 /* "PASS" -> DT_PASS; -1 when unknown */

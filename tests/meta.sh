@@ -18,7 +18,7 @@ cat "$T/tap"
 
 expect_eq "exit status" "$status" 1
 expect_eq "TAP header" "$(head -n 1 "$T/tap")" "TAP version 13"
-expect_eq "TAP plan" "$(grep -m1 '^1\.\.' "$T/tap")" "1..13"
+expect_eq "TAP plan" "$(grep -m1 '^1\.\.' "$T/tap")" "1..14"
 expect_match "seed printed" "$(sed -n 2p "$T/tap")" "*seed 4242*"
 
 root=yes
@@ -46,17 +46,24 @@ expect_eq "meta-unmeasured claim state" "$(result_get "$run" meta-unmeasured cla
 expect_eq "meta-unmeasured optional claim" "$(result_get "$run" meta-unmeasured claim.figure)" "UNMEASURED (optional): an optional figure"
 expect_match "meta-unmeasured TAP line" "$(grep 'meta-unmeasured' "$T/tap" | head -n 1)" "ok * - meta-unmeasured # SKIP not measured: the deliberately unmeasured claim: no observer here*"
 expect_case meta-unreported ERROR "claim 'forgotten' (the claim the case forgets) was never reported on: a bug of the case"
+expect_case meta-out-of-scope PASS "deliberate pass of the claims in scope; not measured on dir: the deliberately out-of-scope claim (needs DAX-mmap)"
+expect_eq "meta-out-of-scope claim state" "$(result_get "$run" meta-out-of-scope claim.dax-mmap)" "UNMEASURED (out of scope, needs DAX-mmap): the deliberately out-of-scope claim"
+expect_eq "meta-out-of-scope claim detail" "$(result_get "$run" meta-out-of-scope claim.dax-mmap.detail)" "not measured on dir: the target does not map files DAX on mmap"
+expect_eq "meta-out-of-scope held claim" "$(result_get "$run" meta-out-of-scope claim.held)" "HELD: the deliberately held claim"
+# a PASS that did not measure every claim carries its YAML block
+expect_match "meta-out-of-scope TAP" "$(grep -A 20 '^ok [0-9]* - meta-out-of-scope$' "$T/tap")" \
+	"*verdict: PASS*reason: 'deliberate pass of the claims in scope; not measured on dir: *id: dax-mmap*state: UNMEASURED*needs: DAX-mmap*out_of_scope: true*"
 expect_eq "meta-pass claim" "$(result_get "$run" meta-pass claim.answer)" "HELD: the answer is 42"
 if [ $root = yes ]; then
 	expect_case meta-dmesg-warning FAIL "kernel log: WARNING: CPU: 0 PID: * at meta-dmesg-warning (deliberate, dmaptest-selftest-run=$(basename "$(readlink -f "$run")"))"
 	expect_match "dmesg saved" "$(cat "$run/meta-dmesg-warning/dmesg")" "*WARNING: CPU: 0*"
-	summary="2 passed, 9 failed, 2 skipped"
+	summary="3 passed, 9 failed, 2 skipped"
 else
 	expect_case meta-dmesg-warning SKIP "needs root*"
-	summary="2 passed, 8 failed, 3 skipped"
+	summary="3 passed, 8 failed, 3 skipped"
 fi
 expect_eq "last line" "$(tail -n 1 "$T/tap")" "$summary"
-expect_match "breakdown line" "$(tail -n 2 "$T/tap" | head -n 1)" "# PASS 2, FAIL *, ERROR 5, HANG 2, SKIP *; results in $res/*"
+expect_match "breakdown line" "$(tail -n 2 "$T/tap" | head -n 1)" "# PASS 3, FAIL *, ERROR 5, HANG 2, SKIP *; results in $res/*"
 
 # hang diagnostics were saved before the kill
 for c in meta-hang meta-no-progress; do
@@ -79,19 +86,25 @@ expect_eq "run.json status" "$($JSON_GET "$run/run.json" status)" complete
 expect_eq "run.json ended" "$($JSON_GET "$run/run.json" ended)" true
 expect_eq "run.json seed" "$($JSON_GET "$run/run.json" seed)" 4242
 expect_eq "results folder printed absolute" "$(tail -n 2 "$T/tap" | head -n 1 | sed 's/.*; results in //')" "$(readlink -f "$run")"
-expect_eq "run.json cases" "$($JSON_GET -n "$run/run.json" cases)" 13
+expect_eq "run.json cases" "$($JSON_GET -n "$run/run.json" cases)" 14
 expect_eq "run.json HANG count" "$($JSON_GET "$run/run.json" summary.HANG)" 2
 expect_eq "run.json case 6" "$($JSON_GET "$run/run.json" cases.6.verdict)" HANG
 expect_eq "run.json current" "$($JSON_GET "$run/run.json" current)" null
 expect_eq "run.json claim state" "$($JSON_GET "$run/run.json" cases.11.claims.1.state)" UNMEASURED
 expect_eq "run.json claim detail" "$($JSON_GET "$run/run.json" cases.11.claims.1.detail)" "no observer here"
+expect_eq "run.json out-of-scope case" "$($JSON_GET "$run/run.json" cases.13.id)" meta-out-of-scope
+expect_eq "run.json claim out of scope" "$($JSON_GET "$run/run.json" cases.13.claims.1.out_of_scope)" true
+expect_eq "run.json claim needs" "$($JSON_GET "$run/run.json" cases.13.claims.1.needs.0)" DAX-mmap
+expect_eq "run.json claim in scope" "$($JSON_GET "$run/run.json" cases.13.claims.0.out_of_scope)" false
 
 # junit.xml and the tap file
 xmllint --noout "$run/junit.xml" && ok "junit.xml is well-formed XML" || bad "junit.xml is not XML"
-expect_match "junit counts" "$(sed -n 2p "$run/junit.xml")" '*tests="13"*'
+expect_match "junit counts" "$(sed -n 2p "$run/junit.xml")" '*tests="14"*'
 expect_eq "tap file header as on stdout" "$(sed -n 1,3p "$run/tap")" "$(sed -n 1,3p "$T/tap")"
-expect_eq "tap file plan" "$(sed -n 3p "$run/tap")" "1..13"
-expect_eq "tap file lines" "$(grep -c '^\(not \)\?ok ' "$run/tap")" 13
+expect_eq "tap file plan" "$(sed -n 3p "$run/tap")" "1..14"
+expect_match "junit names the claim out of scope" "$(cat "$run/junit.xml")" \
+	'*<property name="claim.dax-mmap" value="UNMEASURED (out of scope, needs DAX-mmap): the deliberately out-of-scope claim -- not measured on dir: *'
+expect_eq "tap file lines" "$(grep -c '^\(not \)\?ok ' "$run/tap")" 14
 
 # nothing left: no tmp files, no mounts, no scratch dirs, no cgroups
 expect_eq "temp files" "$(find "$res" -name '*.tmp.*' | wc -l)" 0

@@ -158,6 +158,85 @@ START_TEST(test_run_json)
 }
 END_TEST
 
+/*
+ * A PASS with a claim out of scope on its target: every record names it
+ * as such (state, what it needs, the case's words), TAP too.
+ */
+START_TEST(test_out_of_scope_records)
+{
+	struct case_result *r, back = { 0 };
+	struct claim_result *c;
+	json_object *root, *jc, *v;
+	struct run_info run;
+	char *text;
+
+	memset(&run, 0, sizeof(run));
+	run.id = xstrdup("20260101-000000-2");
+	run.status = "complete";
+	run.planned = 1;
+	r = results_add(&run, &tc_a, NULL, 1, 1);
+	r->verdict = DT_PASS;
+	free(r->reason);
+	r->reason = xstrdup("16 workloads; not measured on dmapfs: mmap reads map read-only (needs DAX-mmap)");
+	result_add_claim(r, "ro", "reads map read-only", false,
+			 DT_CLAIM_HELD, 16, 0, 0, "read/sparse");
+	c = result_add_claim(r, "mmap-ro", "mmap reads map read-only", false,
+			     DT_CLAIM_UNMEASURED, 0, 2, 0,
+			     "not measured on dmapfs: its MAP_SHARED mappings go through the kernel page cache, not the DAX window");
+	c->needs = DT_FEAT_DAX_MMAP;
+	c->out_of_scope = true;
+	run.nr_done = 1;
+
+	text = results_case_text(r);
+	ck_assert_ptr_nonnull(strstr(text, "claim.ro=HELD: reads map read-only\n"));
+	ck_assert_ptr_nonnull(strstr(text, "claim.mmap-ro=UNMEASURED (out of scope, needs DAX-mmap): mmap reads map read-only\n"));
+	ck_assert_ptr_nonnull(strstr(text, "claim.mmap-ro.detail=not measured on dmapfs: its MAP_SHARED"));
+	free(text);
+
+	/* a PASS that left a claim unmeasured says so in YAML */
+	text = results_tap(&run);
+	ck_assert_ptr_nonnull(strstr(text, "ok 1 - case-a\n  ---\n  verdict: PASS\n"));
+	ck_assert_ptr_nonnull(strstr(text, "  reason: '16 workloads; not measured on dmapfs: mmap reads map read-only (needs DAX-mmap)'\n"));
+	ck_assert_ptr_nonnull(strstr(text, "    - id: mmap-ro\n      state: UNMEASURED\n      needs: DAX-mmap\n      out_of_scope: true\n"));
+	free(text);
+
+	text = results_junit(&run);
+	ck_assert_ptr_nonnull(strstr(text, "<property name=\"claim.mmap-ro\" value=\"UNMEASURED (out of scope, needs DAX-mmap): mmap reads map read-only -- not measured on dmapfs:"));
+	ck_assert_ptr_nonnull(strstr(text, "claim mmap-ro UNMEASURED (out of scope, needs DAX-mmap): mmap reads"));
+	free(text);
+
+	text = results_run_json(&run);
+	root = json_tokener_parse(text);
+	ck_assert_ptr_nonnull(root);
+	ck_assert(json_object_object_get_ex(root, "cases", &v));
+	v = json_object_array_get_idx(v, 0);
+	ck_assert(json_object_object_get_ex(v, "claims", &jc));
+	jc = json_object_array_get_idx(jc, 1);
+	ck_assert(json_object_object_get_ex(jc, "out_of_scope", &v));
+	ck_assert(json_object_get_boolean(v));
+	ck_assert(json_object_object_get_ex(jc, "needs", &v));
+	ck_assert_int_eq(json_object_array_length(v), 1);
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(v, 0)), "DAX-mmap");
+	/* resume reads it back */
+	ck_assert(json_object_object_get_ex(root, "cases", &v));
+	result_claims_from_json(&back, json_object_array_get_idx(v, 0));
+	ck_assert_int_eq(back.nr_claims, 2);
+	ck_assert_int_eq(back.claims[0].needs, 0);
+	ck_assert(!back.claims[0].out_of_scope);
+	ck_assert_int_eq(back.claims[1].needs, DT_FEAT_DAX_MMAP);
+	ck_assert(back.claims[1].out_of_scope);
+	for (int i = 0; i < back.nr_claims; i++) {
+		free(back.claims[i].id);
+		free(back.claims[i].text);
+		free(back.claims[i].detail);
+	}
+	free(back.claims);
+	json_object_put(root);
+	free(text);
+	results_free(&run);
+}
+END_TEST
+
 /* the folder: files exist, latest points at the run, no temp files */
 START_TEST(test_folder)
 {
@@ -204,6 +283,7 @@ Suite *results_suite(void)
 	tcase_add_test(tc, test_tap);
 	tcase_add_test(tc, test_junit_escapes);
 	tcase_add_test(tc, test_run_json);
+	tcase_add_test(tc, test_out_of_scope_records);
 	tcase_add_test(tc, test_folder);
 	suite_add_tcase(s, tc);
 	return s;

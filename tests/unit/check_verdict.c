@@ -253,6 +253,116 @@ START_TEST(test_claims_optional)
 }
 END_TEST
 
+/*
+ * A claim that needs a target feature (DAX mmap), on a target without
+ * it: out of scope, reported unmeasured by the case in the standard
+ * words; the case may PASS on its other claims, and the reason says
+ * which one was not measured there and what it needs.
+ */
+static void scoped_claims(struct case_observation *obs, unsigned int have)
+{
+	observation_init(obs);
+	observation_set_target(obs, have | DT_FEAT_COUNTERS, "dmapfs");
+	ck_assert_int_eq(observation_declare_claim(obs, "ro", "reads map read-only", false), 0);
+	ck_assert_int_eq(observation_declare_claim_needs(obs, "mmap-ro", "reads through a DAX mmap map read-only",
+							 false, DT_FEAT_DAX_MMAP), 0);
+}
+
+START_TEST(test_claims_out_of_scope)
+{
+	const char *oos = "not measured on dmapfs: its MAP_SHARED mappings go through the kernel page cache, not the DAX window";
+	struct case_observation obs;
+	struct case_verdict v;
+
+	/* lacking DAX mmap: PASS, the case's reason, then the claim named */
+	scoped_claims(&obs, DT_FEAT_DAX);
+	observation_add_claim(&obs, DT_CLAIM_HELD, "ro", "setup_rw=0");
+	observation_add_claim(&obs, DT_CLAIM_UNMEASURED, "mmap-ro", oos);
+	observation_add_result(&obs, DT_PASS, "16 workloads read only");
+	ck_assert(claim_out_of_scope(&obs, &obs.claims[1]));
+	ck_assert(!claim_out_of_scope(&obs, &obs.claims[0]));
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_PASS);
+	ck_assert_str_eq(v.reason, "16 workloads read only; not measured on dmapfs: reads through a DAX mmap map read-only (needs DAX-mmap)");
+
+	/* without a PASS text: the held claims, then the one out of scope */
+	scoped_claims(&obs, DT_FEAT_DAX);
+	observation_add_claim(&obs, DT_CLAIM_HELD, "ro", "setup_rw=0");
+	observation_add_claim(&obs, DT_CLAIM_UNMEASURED, "mmap-ro", oos);
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_PASS);
+	ck_assert_str_eq(v.reason, "reads map read-only (setup_rw=0); not measured on dmapfs: reads through a DAX mmap map read-only (needs DAX-mmap)");
+
+	/* a failure of it still fails */
+	observation_add_claim(&obs, DT_CLAIM_FAILED, "mmap-ro", "SIGBUS");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_FAIL);
+	ck_assert_str_eq(v.reason, "reads through a DAX mmap map read-only: SIGBUS");
+
+	/* another claim unmeasured: SKIP for it, the one out of scope named */
+	scoped_claims(&obs, DT_FEAT_DAX);
+	observation_add_claim(&obs, DT_CLAIM_UNMEASURED, "ro", "no observer");
+	observation_add_claim(&obs, DT_CLAIM_UNMEASURED, "mmap-ro", oos);
+	observation_add_result(&obs, DT_PASS, "done");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_SKIP);
+	ck_assert_str_eq(v.reason, "not measured: reads map read-only: no observer; nothing was measured; not measured on dmapfs: reads through a DAX mmap map read-only (needs DAX-mmap)");
+
+	/* only claims out of scope: no PASS without a measurement */
+	observation_init(&obs);
+	observation_set_target(&obs, 0, "dir");
+	observation_declare_claim_needs(&obs, "mmap", "mmap works", false,
+					DT_FEAT_DAX_MMAP | DT_FEAT_DAX);
+	observation_add_claim(&obs, DT_CLAIM_UNMEASURED, "mmap", "not measured on dir: the target has no DAX");
+	observation_add_result(&obs, DT_PASS, "done");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_SKIP);
+	ck_assert_str_eq(v.reason, "not measured on dir: mmap works (needs DAX, DAX-mmap); nothing was measured");
+
+	/* the target has DAX mmap: an unmeasured claim makes a SKIP, as ever */
+	scoped_claims(&obs, DT_FEAT_DAX | DT_FEAT_DAX_MMAP);
+	observation_add_claim(&obs, DT_CLAIM_HELD, "ro", "setup_rw=0");
+	observation_add_claim(&obs, DT_CLAIM_UNMEASURED, "mmap-ro", "mmap refused");
+	observation_add_result(&obs, DT_PASS, "done");
+	ck_assert(!claim_out_of_scope(&obs, &obs.claims[1]));
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_SKIP);
+	ck_assert_str_eq(v.reason, "not measured: reads through a DAX mmap map read-only: mmap refused; measured: reads map read-only (setup_rw=0)");
+	/* ... and held there is a PASS like any other */
+	scoped_claims(&obs, DT_FEAT_DAX | DT_FEAT_DAX_MMAP);
+	observation_add_claim(&obs, DT_CLAIM_HELD, "ro", "setup_rw=0");
+	observation_add_claim(&obs, DT_CLAIM_HELD, "mmap-ro", "setup_rw=0");
+	observation_add_result(&obs, DT_PASS, "done");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_PASS);
+	ck_assert_str_eq(v.reason, "done");
+
+	/* held on a target that cannot measure it: the case's bug */
+	scoped_claims(&obs, DT_FEAT_DAX);
+	observation_add_claim(&obs, DT_CLAIM_HELD, "ro", "setup_rw=0");
+	observation_add_claim(&obs, DT_CLAIM_HELD, "mmap-ro", "setup_rw=0");
+	observation_add_result(&obs, DT_PASS, "done");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_ERROR);
+	ck_assert_str_eq(v.reason, "claim 'mmap-ro' (reads through a DAX mmap map read-only) was reported held on dmapfs, which lacks DAX-mmap that it needs: a bug of the case");
+
+	/* never reported on: a bug of the case, in scope or not */
+	scoped_claims(&obs, DT_FEAT_DAX);
+	observation_add_claim(&obs, DT_CLAIM_HELD, "ro", "setup_rw=0");
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_ERROR);
+	ck_assert_str_eq(v.reason, "claim 'mmap-ro' (reads through a DAX mmap map read-only) was never reported on: a bug of the case");
+
+	/* a hang is a hang */
+	scoped_claims(&obs, DT_FEAT_DAX);
+	observation_add_claim(&obs, DT_CLAIM_UNMEASURED, "mmap-ro", oos);
+	obs.hang = HANG_TIMEOUT;
+	obs.hang_seconds = 10;
+	v = decide(&obs);
+	ck_assert_int_eq(v.verdict, DT_HANG);
+}
+END_TEST
+
 /* which kernel log lines turn a PASS into FAIL */
 START_TEST(test_kmsg_filter)
 {
@@ -279,6 +389,7 @@ Suite *verdict_suite(void)
 	tcase_add_test(tc, test_kmsg_filter);
 	tcase_add_test(tc, test_claims);
 	tcase_add_test(tc, test_claims_optional);
+	tcase_add_test(tc, test_claims_out_of_scope);
 	suite_add_tcase(s, tc);
 	return s;
 }
