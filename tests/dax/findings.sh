@@ -197,6 +197,11 @@ for s in "${steps[@]}"; do
 				echo "# $n: QEMU killed by SIGSEGV after ${t:-<1} s of ro-store"
 				if [ -n "$fill" ]; then
 					echo "# $n: guest, just before: $fill"
+					# the caller as fuse_iomap_begin+OFFSET (module addresses move)
+					caller=$(sed -n 's/.* caller=\(0x[0-9a-f]*\).*/\1/p' <<<"$fill")
+					base=$(sed -n 's/^P: kallsyms: \([0-9a-f]*\) t fuse_iomap_begin.*/\1/p' "$out/$n.out" | head -n 1)
+					[ -n "$caller" ] && [ -n "$base" ] &&
+						printf '# %s: caller = fuse_iomap_begin+0x%x\n' "$n" $((caller - 0x$base))
 					woff=$(sed -n 's/.* woff=\(0x[0-9a-f]*\).*/\1/p' <<<"$fill")
 					vlog=$(ls -t "$out/$n/"*/virtiofsd.*.log 2>/dev/null | head -n 1)
 					if [ -n "$woff" ] && [ -n "$vlog" ]; then

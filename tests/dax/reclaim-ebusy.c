@@ -11,8 +11,8 @@
  * slots, default 128). Then, until a read fails or SECONDS (default 60)
  * pass:
  *
- *  - two mapper threads ("rb-mapper") map ranges 0..7 one at a time
- *    (MAP_SHARED, at an address that is not 2 MiB aligned, so every page
+ *  - two mapper threads ("rb-mapper") map ranges 0..3 and 4..7, one at a
+ *    time (MAP_SHARED, at an address that is not 2 MiB aligned, so every page
  *    is its own PTE fault and its own DAX entry in the page cache), read
  *    one byte of every page and unmap: the low ranges are the ones the
  *    kernel's inline reclaim of this inode picks first, and they always
@@ -123,7 +123,10 @@ static void *mapper(void *arg)
 	}
 	at = (char *)(((uintptr_t)area + RANGE - 1) & ~(RANGE - 1)) + PAGE;
 	while (!stop) {
-		unsigned long r = rnd(&seed) % LOW_RANGES, i;
+		/* each mapper its own half: no read fault of one races a write
+		 * fault of the other (dax-write-through-ro-mapping) */
+		unsigned long r = ((uintptr_t)arg - 1) * (LOW_RANGES / 2) +
+				  rnd(&seed) % (LOW_RANGES / 2), i;
 		volatile char *p = mmap(at, RANGE, PROT_READ |
 					(stores ? PROT_WRITE : 0),
 					MAP_SHARED | MAP_FIXED, fd, r * RANGE);
