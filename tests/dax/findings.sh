@@ -172,7 +172,7 @@ for s in "${steps[@]}"; do
 		clean=$(grep -c '^result: no error' "$log")
 		other=$(grep '^result: error' "$log" | head -n 1)
 		times=$(sed -n 's/^result: EBUSY after \([0-9.]*\) s.*/\1/p' "$log" | tr '\n' ' ')
-		echo "# $s: $hits of $repeat runs got EBUSY ($(summary "$times")), $clean ran clean${other:+; $other}"
+		echo "# $s: $hits of $repeat runs got EBUSY${times:+ (after $(summary "$times"))}, $clean ran clean${other:+; $other}"
 		grep -m 3 -E "^P: (dmesg: [0-9]|trace: [0-9])" "$log" | sed "s/^P: /# $s: /"
 		if [ "$s" = ebusy-noopen ]; then
 			[ "$clean" -eq "$repeat" ] && ok "$s: no EBUSY without a trigger ($clean/$repeat runs)" ||
