@@ -126,27 +126,82 @@ void dt_rwio_close(struct dt_rwio *io)
 	io->methods = 0;
 }
 
+#define URING_TRIES	1000	/* 1 ms apart: about a second */
+
+/* Reap the completions at the head of the ring that are not @tag's. */
+static void uring_drop_others(struct io_uring *ring, uint64_t tag)
+{
+	struct io_uring_cqe *cqe;
+
+	while (io_uring_peek_cqe(ring, &cqe) == 0 &&
+	       io_uring_cqe_get_data64(cqe) != tag)
+		io_uring_cqe_seen(ring, cqe);
+}
+
+/*
+ * Hand everything queued to the kernel: 0, or io_uring_enter()'s -errno.
+ * A transient refusal (a signal, no memory for requests, a completion
+ * queue to reap first) is retried for about a second, reaping the
+ * completions that are not @tag's in between.
+ */
+static int uring_submit(struct io_uring *ring, uint64_t tag)
+{
+	int ret, tries = 0;
+
+	for (;;) {
+		ret = io_uring_submit(ring);
+		if (ret < 0 && ret != -EINTR && ret != -EAGAIN &&
+		    ret != -EBUSY)
+			return ret;
+		if (!io_uring_sq_ready(ring))
+			return 0;
+		if (++tries >= URING_TRIES)
+			return ret < 0 ? ret : -EAGAIN;
+		uring_drop_others(ring, tag);
+		usleep(1000);
+	}
+}
+
+/*
+ * One request at a time, tagged: the result is the completion carrying
+ * our tag. What else the ring holds (the request of an earlier call that
+ * gave up on a submit or wait error) is submitted on the way and its
+ * completion dropped. A full submission queue is no error of its own:
+ * every -errno returned here is io_uring_enter()'s or the request's.
+ */
 static ssize_t uring_rw(struct dt_rwio *io, bool write, void *buf,
 			size_t len, uint64_t off)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&io->ring);
+	struct io_uring_sqe *sqe;
 	struct io_uring_cqe *cqe;
+	uint64_t tag = ++io->uring_tag;
 	int ret;
 
-	if (!sqe)
-		return -EBUSY;
+	/* full of leftovers: once they are submitted there is room */
+	while (!(sqe = io_uring_get_sqe(&io->ring))) {
+		ret = uring_submit(&io->ring, tag);
+		if (ret < 0)
+			return ret;
+	}
 	if (write)
 		io_uring_prep_write(sqe, io->fd, buf, len, off);
 	else
 		io_uring_prep_read(sqe, io->fd, buf, len, off);
-	ret = io_uring_submit(&io->ring);
+	io_uring_sqe_set_data64(sqe, tag);
+	ret = uring_submit(&io->ring, tag);
 	if (ret < 0)
 		return ret;
-	do {
+	for (;;) {
 		ret = io_uring_wait_cqe(&io->ring, &cqe);
-	} while (ret == -EINTR);
-	if (ret < 0)
-		return ret;
+		if (ret == -EINTR)
+			continue;
+		if (ret < 0)
+			return ret;
+		if (io_uring_cqe_get_data64(cqe) == tag)
+			break;
+		/* an earlier call's request completing: not ours */
+		io_uring_cqe_seen(&io->ring, cqe);
+	}
 	ret = cqe->res;
 	io_uring_cqe_seen(&io->ring, cqe);
 	return ret;

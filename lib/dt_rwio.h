@@ -9,6 +9,10 @@
  * daemon turns into a host journal commit, which would leave the mapping
  * writers far behind the others.
  *
+ * io_uring: one request in flight at a time, matched to its completion
+ * by a tag; a full submission queue (leftovers of a call that failed to
+ * submit) is submitted and drained, never reported as an error.
+ *
  * Accesses through the mapping run under a SIGBUS guard: a fault the file
  * system cannot serve (a DAX range that cannot be set up, a page beyond
  * EOF) becomes an error with the faulting offset instead of killing the
@@ -43,6 +47,7 @@ struct dt_rwio {
 	unsigned int methods;	/* usable: bits of dt_io_method */
 	char *map;		/* NULL without DT_IO_MMAP */
 	struct io_uring ring;
+	uint64_t uring_tag;	/* tag of the last io_uring request */
 	char why[160];		/* why a method asked for is not usable */
 	uint64_t sigbus_off;	/* file offset of the last SIGBUS */
 	unsigned int msync_every;	/* 1: always msync; default 8 */
