@@ -48,7 +48,11 @@
  * slot), files (4), readers (3), writers (2), mappers (2), churn (1),
  * procs (1: every other worker a process), window (if the target cannot
  * tell), ranges (when the window is unknown: 512), space (fraction of
- * the free space write ranges may reserve, percent: 40).
+ * the free space write ranges may reserve, percent: 40), and three that
+ * provoke the known issues of the 6.1 client (known-issues/README.md): hot
+ * (0; N: writers and mappers only on the first N ranges of each file,
+ * which inline reclaim takes first), stores (1: mappers store into write
+ * ranges), openers (0: workers that open and close the files).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -86,13 +90,14 @@
 
 /* what an anomaly is of: the claim it fails */
 enum { AN_IO = 1, AN_DATA, AN_MMAP, AN_CHURN_MAP };
-enum ex_kind { EX_READER, EX_WRITER, EX_MAPPER, EX_CHURN };
+enum ex_kind { EX_READER, EX_WRITER, EX_MAPPER, EX_CHURN, EX_OPENER };
 
 static const char *const kind_names[] = {
 	[EX_READER] = "reader",
 	[EX_WRITER] = "writer",
 	[EX_MAPPER] = "mapper",
 	[EX_CHURN] = "churn",
+	[EX_OPENER] = "opener",
 };
 
 /* in MAP_SHARED memory: workers may be processes */
@@ -117,6 +122,8 @@ struct ex {
 	uint32_t wstride;	/* g % wstride == 0: a write range */
 	uint32_t nwrite;	/* write ranges */
 	uint32_t churn_ranges;
+	uint32_t hot;		/* >0: writers, mappers on ranges 0..hot-1 only */
+	bool stores;		/* mappers store into write ranges */
 	bool coherent;
 	uint64_t seed;
 	const char *workdir;
@@ -176,6 +183,13 @@ static const struct dt_param_decl params[] = {
 	  .min = "0", .max = "90" },
 	{ "mmap_coherent", DT_PARAM_BOOL, NULL, NULL,
 	  "loads through a mapping see direct I/O (default: a DAX file or not FUSE)" },
+	{ "hot", DT_PARAM_LONG, "0", NULL,
+	  "N > 0: writers and mappers use only the first N ranges of each file (the ones inline reclaim takes first; see known-issues/README.md)",
+	  .min = "0", .max = "64" },
+	{ "stores", DT_PARAM_BOOL, "1", NULL,
+	  "mappers store into (and flush) the write ranges they map" },
+	{ "openers", DT_PARAM_LONG, "0", NULL,
+	  "workers that open and close the files in a loop", .min = "0" },
 	DT_PARAM_WINDOW,
 	{ NULL },
 };
@@ -205,6 +219,8 @@ static inline uint8_t *bstate(uint32_t f, uint64_t off)
 
 static inline bool is_write_range(uint32_t f, uint32_t r)
 {
+	if (ex.hot)
+		return ex.nwrite && r < ex.hot;
 	return ex.nwrite && ((uint64_t)f * ex.nr + r) % ex.wstride == 0;
 }
 
@@ -313,6 +329,9 @@ static bool pick_write_block(struct ex_worker *w, uint32_t *f, uint64_t *off)
 {
 	uint64_t g = (uint64_t)ex.wstride * (rnd(&w->rng) % ex.nwrite);
 
+	if (ex.hot)
+		g = (uint64_t)(rnd(&w->rng) % ex.nfiles) * ex.nr +
+		    rnd(&w->rng) % ex.hot;
 	if (g >= ex.total)
 		return false;
 	*f = g / ex.nr;
@@ -465,7 +484,9 @@ static void mapper_op(struct ex_worker *w, char *buf)
 	for (i = 0; i < n; i++) {
 		h[k].f = rnd(&w->rng) % ex.nfiles;
 		h[k].r = rnd(&w->rng) % ex.nr;
-		h[k].wr = is_write_range(h[k].f, h[k].r);
+		if (ex.hot)
+			h[k].r = rnd(&w->rng) % ex.hot;
+		h[k].wr = ex.stores && is_write_range(h[k].f, h[k].r);
 		h[k].p = mmap(NULL, DT_RANGE_SIZE, PROT_READ |
 			      (h[k].wr ? PROT_WRITE : 0), MAP_SHARED,
 			      ex.fds[h[k].f], (off_t)h[k].r << DT_RANGE_SHIFT);
@@ -490,6 +511,25 @@ static void mapper_op(struct ex_worker *w, char *buf)
 	for (i = 0; i < k; i++)
 		munmap(h[i].p, DT_RANGE_SIZE);
 	add(&ex.sh->maps, k);
+}
+
+/* --- openers: open and close the files, as a guest application may --- */
+
+static void opener_loop(struct ex_worker *w)
+{
+	while (!stopped()) {
+		uint32_t f = rnd(&w->rng) % ex.nfiles;
+		int fd = open(ex.paths[f], O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0) {
+			anomaly(AN_IO, "%s: open %s: %s", w->name, ex.paths[f],
+				dt_errname(errno));
+			break;
+		}
+		close(fd);
+		add(&ex.sh->cycles, 0);
+		dt_heartbeat_add(0, 1);
+	}
 }
 
 /* --- churn --- */
@@ -528,6 +568,10 @@ static void work(void *arg)
 
 	if (w->kind == EX_CHURN) {
 		churn_loop(w);
+		return;
+	}
+	if (w->kind == EX_OPENER) {
+		opener_loop(w);
 		return;
 	}
 	if (posix_memalign((void **)&buf, DT_BLK_SIZE, DT_RANGE_SIZE)) {
@@ -666,6 +710,8 @@ static void setup(struct dt_ctx *ctx)
 		dt_brk("worker pool: %s", strerror(errno));
 	ex.workdir = ctx->workdir;
 	ex.seed = ctx->seed;
+	ex.hot = dt_param_long("hot");
+	ex.stores = dt_param_bool("stores");
 	/* the workers run for the runtime budget (--runtime-mul) */
 	if (dt_param("runtime"))
 		ex.runtime = dt_param_long("runtime");
@@ -673,6 +719,9 @@ static void setup(struct dt_ctx *ctx)
 		ex.runtime = left > 2 ? (long)left : 2;
 	ex.obs = dt_obs_open(ctx);
 	layout(ctx);
+	if (ex.hot && ex.nwrite < (uint64_t)ex.nfiles * ex.hot)
+		dt_skip("parameter hot=%u needs %" PRIu64 " write ranges; the free space allows %u",
+			ex.hot, (uint64_t)ex.nfiles * ex.hot, ex.nwrite);
 	ex.shsize = sizeof(struct ex_shared) +
 		    (size_t)ex.total * EX_BPR;
 	ex.sh = mmap(NULL, ex.shsize, PROT_READ | PROT_WRITE,
@@ -706,6 +755,11 @@ static void setup(struct dt_ctx *ctx)
 	}
 	ex.nchurn = dt_param_long("churn");
 	add_workers(EX_CHURN, ex.nchurn, procs);
+	add_workers(EX_OPENER, dt_param_long("openers"), procs);
+	if (ex.hot)
+		dt_metric("hot", "%u", ex.hot);
+	if (dt_param_long("openers"))
+		dt_metric("openers", "%ld", dt_param_long("openers"));
 	if (!ex.nw)
 		dt_brk("no workers");
 	ex.have_ctl = (ctx->features & DT_FEAT_COUNTERS) &&
