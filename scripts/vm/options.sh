@@ -1,0 +1,246 @@
+# scripts/vm/options.sh - dmaptest-vm's command line (bash, sourced by
+# scripts/dmaptest-vm).
+#
+#   usage                  the --help text
+#   bad TEXT               one line on stderr, exit 2 (a usage error)
+#   parse_options ARG...   sets the opt_* variables, guest_args[] (what
+#                          goes to dmaptest) and orig_args[] (for the
+#                          re-exec in a mount namespace); every check that
+#                          needs nothing but the arguments is made here,
+#                          before anything starts
+
+usage() {
+	cat <<'EOF'
+Usage: dmaptest-vm [OPTION]... [-- DMAPTEST-ARGUMENT...]
+
+Boot a kernel under qemu-system-x86_64 and run dmaptest inside the guest,
+on a virtio-fs share (tag "dmaptest", at /mnt/share in the guest) served
+by virtiofsd from a loop-mounted ext4 image of --host-size, so that the
+host file system behind the share can be filled for real. The guest runs
+
+  dmaptest --mount /mnt/share/scratch --allow-fill \
+           -o /mnt/share/results DMAPTEST-ARGUMENT...
+
+(default arguments: run quick); /mnt/share/results is the host's results
+folder, so the run folder, its TAP and run.json land on the host as the
+guest writes them. dmaptest's output is shown as it comes.
+
+Kernel and guest:
+      --kernel FILE        kernel image (default: Debian's linux-image-amd64,
+                           fetched with apt-get download into the cache)
+      --modules DIR        modules tree (lib/modules/RELEASE) for --kernel
+                           (default: /lib/modules/RELEASE when it exists,
+                           else none: everything needed must be built in)
+      --fuse-modules DIR   boot with DIR's fuse.ko and virtiofs.ko (from
+                           scripts/build-fuse-module) instead of the stock
+                           ones; recorded in vm.json and run.json
+      --module NAME        load another module (with its dependencies) in
+                           the guest; repeatable
+      --initrd-extra DIR   copy DIR's contents into the initramfs; repeatable
+      --tool PROG          copy the host program PROG (and its libraries)
+                           into the guest; repeatable. Always copied when
+                           installed: mkfs.ext4, od, cat, truncate, dd,
+                           xfs_io (busybox provides the rest). fio needs
+                           --tool fio: Debian's pulls in 80 MB of libraries
+      --append TEXT        more kernel command line (after console=ttyS0
+                           panic=1 loglevel=5 cryptomgr.notests)
+      --memory SIZE        guest memory (default 2G)
+      --cpus N             guest CPUs (default 2)
+      --guest-target T     dir (default): test the virtio-fs share;
+                           dmapfs: run the suite against dmapfs inside the
+                           guest (dmaptest's own default target)
+      --dmaptest FILE      static dmaptest for the guest
+      --dmapfs FILE        static dmapfs for the guest (default: next to
+                           --dmaptest); without --dmaptest both are built
+                           with 'configure --enable-static' in the cache,
+                           from a copy of the sources (git's files), so a
+                           tree configured in place builds too
+      --build-only         build (or bring up to date) the static
+                           binaries, print their paths, and exit
+
+QEMU and the share:
+      --qemu FILE          QEMU binary (default qemu-system-x86_64)
+      --accel A            auto (default: KVM when a probe boot works,
+                           else TCG), kvm or tcg, with QEMU's -accel
+                           options if need be (tcg,thread=single)
+      --virtiofsd FILE     virtiofsd (default /usr/lib/qemu/virtiofsd); give
+                           a DAX-capable build with --cache-size
+      --virtiofsd-opt OPT  another '-o OPT' for virtiofsd, after the default
+                           -o cache=auto (shared mmap works without DAX;
+                           cache=none makes files direct-io); repeatable
+      --cache-size SIZE    DAX window: the vhost-user-fs device's cache-size=,
+                           and the share is mounted with -o dax (needs a
+                           QEMU and virtiofsd that have a DAX window)
+      --mount-opts OPTS    mount options of the share in the guest
+      --host-size SIZE     size of the ext4 image behind the share (default 1G)
+
+Run control:
+      --results DIR        host results folder (default: results/ of the
+                           source tree the script is in, else ./results)
+      --timeout SEC        hard limit for the guests, from the first boot to
+                           the end of the last (default 3600); then QEMU is
+                           killed and the run ends
+      --stall SEC          the guest heartbeat (every 2 s through the share)
+                           may stop this long before the guest counts as
+                           stopped responding and is killed (default 120)
+      --boot-timeout SEC   time for a guest to boot and mount the share
+                           (default 120)
+      --boot-retries N     boot again that many times when a guest does not
+                           reach the share (TCG guests can lock up while
+                           booting; default 1)
+      --keep-going         after a guest died during a case: that case
+                           FAILs, a fresh guest runs the rest (default)
+      --stop               after a guest died: stop there
+      --max-boots N        never boot more than N guests (default 50)
+  -v, --verbose            print the QEMU and virtiofsd command lines
+  -h, --help               this help
+
+Everything after -- goes to dmaptest in the guest (not -o/--results-dir,
+--resume, --mount, --dir or --target: the launcher sets those).
+
+Results: RESULTS/<run-id>/ as dmaptest writes it, plus vm.json, and
+console.N.log, qemu.N.log and virtiofsd.N.log of each boot N. When a
+guest dies before dmaptest created its run folder, they go to
+RESULTS/vm-<date>/.
+
+Environment: DMAPTEST_CACHE (default ~/.cache/dmaptest) holds the kernel
+(kernels/PACKAGE_VERSION/) and the static build (build-static/KEY/: src/
+the copy of the sources, build/ the build).
+
+Exit status: dmaptest's (0 nothing failed, 1 a case FAILed, ERRORed or
+HANGed - a case during which the guest died FAILs - 2 usage error); 3 the
+run could not start or did not finish (no kernel, guest did not boot,
+timeout, a guest death outside a case, interrupted); 1 after a guest died
+during a case with --stop.
+EOF
+}
+
+# one line, exit 2
+bad() {
+	echo "$ME: $*" >&2
+	exit 2
+}
+
+is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
+is_pos() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -gt 0 ]; }
+
+opt_fuse_modules= opt_kernel= opt_modules= opt_qemu=qemu-system-x86_64 opt_accel=auto
+opt_virtiofsd=/usr/lib/qemu/virtiofsd opt_cache_size= opt_mount_opts=
+opt_memory=2G opt_cpus=2 opt_timeout=3600 opt_stall=120 opt_boot_timeout=120 opt_boot_retries=1
+opt_host_size=1G opt_results= opt_dmaptest= opt_dmapfs= opt_keep_going=1
+opt_guest_target=dir opt_max_boots=50 opt_verbose=0 opt_append= opt_build_only=0
+opt_mods=() opt_extras=() opt_vfsd_opts=() opt_tools=()
+guest_args=() orig_args=()
+
+parse_options() {
+	local arg val has_val a
+	orig_args=("$@")
+	while [ $# -gt 0 ]; do
+		arg=$1
+		shift
+		val=
+		has_val=0
+		case $arg in
+		--*=*)
+			val=${arg#*=}
+			arg=${arg%%=*}
+			has_val=1
+			;;
+		esac
+		case $arg in
+		--fuse-modules | --kernel | --modules | --module | --tool | --initrd-extra | --append | --memory | \
+			--cpus | --guest-target | --dmaptest | --dmapfs | --qemu | --accel | \
+			--virtiofsd | --virtiofsd-opt | --cache-size | --mount-opts | \
+			--host-size | --results | --timeout | --stall | --boot-timeout | --boot-retries | \
+			--max-boots)
+			if [ $has_val -eq 0 ]; then
+				[ $# -gt 0 ] || bad "option '$arg' needs a value"
+				val=$1
+				shift
+			fi
+			;;
+		--keep-going | --stop | --build-only | -v | --verbose | -h | --help | --)
+			[ $has_val -eq 0 ] || bad "option '$arg' takes no value"
+			;;
+		esac
+		case $arg in
+		--kernel) opt_kernel=$val ;;
+		--modules) opt_modules=$val ;;
+		--fuse-modules)
+			[ -f "$val/fuse.ko" ] && [ -f "$val/virtiofs.ko" ] ||
+				bad "--fuse-modules: '$val' has no fuse.ko and virtiofs.ko (see scripts/build-fuse-module)"
+			opt_fuse_modules=$(readlink -f "$val")
+			;;
+		--module) opt_mods+=("$val") ;;
+		--tool) opt_tools+=("$val") ;;
+		--initrd-extra)
+			[ -d "$val" ] || bad "--initrd-extra: '$val' is not a folder"
+			opt_extras+=("$(readlink -f "$val")")
+			;;
+		--append) opt_append=$val ;;
+		--memory)
+			size_bytes "$val" >/dev/null || bad "--memory: '$val' is not a size"
+			opt_memory=$val
+			;;
+		--cpus) is_pos "$val" || bad "--cpus: '$val' is not a positive number"; opt_cpus=$val ;;
+		--guest-target)
+			case $val in dir | dmapfs) ;; *) bad "--guest-target: '$val' is not dir or dmapfs" ;; esac
+			opt_guest_target=$val
+			;;
+		--dmaptest) opt_dmaptest=$val ;;
+		--dmapfs) opt_dmapfs=$val ;;
+		--qemu) opt_qemu=$val ;;
+		--accel)
+			[[ $val =~ ^(auto|kvm(,[^[:space:]]+)?|tcg(,[^[:space:]]+)?)$ ]] ||
+				bad "--accel: '$val' is not auto, kvm[,OPTS] or tcg[,OPTS]"
+			opt_accel=$val
+			;;
+		--virtiofsd) opt_virtiofsd=$val ;;
+		--virtiofsd-opt) opt_vfsd_opts+=("$val") ;;
+		--cache-size)
+			size_bytes "$val" >/dev/null || bad "--cache-size: '$val' is not a size"
+			opt_cache_size=$val
+			;;
+		--mount-opts)
+			[[ $val =~ ^[^[:space:]]*$ ]] || bad "--mount-opts: no blanks allowed in '$val'"
+			opt_mount_opts=$val
+			;;
+		--host-size)
+			size_bytes "$val" >/dev/null || bad "--host-size: '$val' is not a size"
+			[ "$(size_bytes "$val")" -ge $((16 << 20)) ] || bad "--host-size: '$val' is below 16M"
+			opt_host_size=$val
+			;;
+		--results) [ -n "$val" ] || bad "--results: empty path"; opt_results=$val ;;
+		--timeout) is_pos "$val" || bad "--timeout: '$val' is not a positive number of seconds"; opt_timeout=$val ;;
+		--stall) is_pos "$val" || bad "--stall: '$val' is not a positive number of seconds"; opt_stall=$val ;;
+		--boot-timeout) is_pos "$val" || bad "--boot-timeout: '$val' is not a positive number of seconds"; opt_boot_timeout=$val ;;
+		--boot-retries) is_uint "$val" || bad "--boot-retries: '$val' is not a number"; opt_boot_retries=$val ;;
+		--max-boots) is_pos "$val" || bad "--max-boots: '$val' is not a positive number"; opt_max_boots=$val ;;
+		--keep-going) opt_keep_going=1 ;;
+		--build-only) opt_build_only=1 ;;
+		--stop) opt_keep_going=0 ;;
+		-v | --verbose) opt_verbose=1 ;;
+		-h | --help)
+			usage
+			exit 0
+			;;
+		--) break ;;
+		-*) bad "unknown option '$arg' (dmaptest's own options go after --)" ;;
+		*) bad "unexpected argument '$arg' (dmaptest's arguments go after --)" ;;
+		esac
+	done
+	[ -z "$opt_modules" ] || [ -n "$opt_kernel" ] || bad "--modules goes with --kernel"
+	guest_args=("$@")
+	[ ${#guest_args[@]} -gt 0 ] || guest_args=(run quick)
+	for a in "${guest_args[@]}"; do
+		case $a in
+		-o | -o* | --results-dir | --results-dir=*)
+			bad "dmaptest's results folder is set by the launcher: use --results" ;;
+		--resume | --resume=* | --resume-reason | --resume-reason=*)
+			bad "'$a' is the launcher's to give (after a guest death)" ;;
+		--mount | --mount=* | -m | --dir | --dir=* | -d | --target | --target=*)
+			bad "'$a': the launcher sets the target (see --guest-target)" ;;
+		*$'\n'*) bad "dmaptest arguments cannot hold a newline" ;;
+		esac
+	done
+}

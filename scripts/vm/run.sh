@@ -1,0 +1,151 @@
+# scripts/vm/run.sh - the run: boots until dmaptest is done, a fresh
+# guest resuming the run after a death (bash, sourced by
+# scripts/dmaptest-vm).
+#
+#   run_guests             boot, keep the logs, resume after a death;
+#                          exits with the launcher's status
+#   finish_run STATUS WHY  stop what runs, write vm.json, exit STATUS
+#   keep_logs N            boot N's logs into the run folder (or
+#                          RESULTS/vm-DATE before dmaptest made one)
+
+# top-level "key":value of a run.json (json-c writes one key a line)
+rj_get() {
+	sed -n "s/^  \"$2\":\(.*\)\$/\1/p" "$1" 2>/dev/null | sed -e 's/,$//' -e 's/^"\(.*\)"$/\1/' | head -n 1
+}
+rj_done() {
+	sed -n '/^  "summary":{/,/^  }/s/^    "done":\([0-9]*\).*/\1/p' "$1" 2>/dev/null
+}
+
+# where this run's files go: the run folder once dmaptest made one
+run_dir= run_dir_fallback= logs_dir= pre_latest=
+find_run_dir() {
+	local l
+	[ -n "$run_dir" ] && return 0
+	l=$(readlink "$results/latest" 2>/dev/null) || return 1
+	[ -n "$l" ] && [ "$l" != "$pre_latest" ] && [ -f "$results/$l/run.json" ] || return 1
+	run_dir=$results/$l
+}
+# the boot's logs go beside run.json (or into RESULTS/vm-DATE)
+keep_logs() {
+	local n=$1 dir f
+	find_run_dir
+	# logs of boots before dmaptest made its folder join it
+	if [ -n "$run_dir" ] && [ -n "$run_dir_fallback" ]; then
+		mv "$run_dir_fallback"/* "$run_dir/" 2>/dev/null
+		rmdir "$run_dir_fallback" 2>/dev/null
+		run_dir_fallback=
+	fi
+	dir=$run_dir
+	if [ -z "$dir" ]; then
+		[ -n "$run_dir_fallback" ] ||
+			run_dir_fallback=$results/vm-$(date -u +%Y%m%d-%H%M%S)-$$
+		dir=$run_dir_fallback
+		mkdir -p "$dir"
+	fi
+	for f in console qemu virtiofsd; do
+		[ -f "$work/$f.$n.log" ] && cp "$work/$f.$n.log" "$dir/$f.$n.log"
+	done
+	logs_dir=$dir
+}
+
+finish_run() {
+	local status=$1 why=$2
+	if [ -n "$qemu_pid" ]; then
+		kill -KILL "$qemu_pid" 2>/dev/null
+		wait "$qemu_pid" 2>/dev/null
+		qemu_pid=
+		[ "$boot_no" -gt 0 ] && keep_logs "$boot_no"
+		boots_json+=("{\"boot\": $boot_no, \"started\": \"$boot_started\", \"boot_s\": null, \"duration_s\": null, \"outcome\": \"interrupted\", \"reason\": $(json_str "$why"), \"console\": \"console.$boot_no.log\", \"resume\": $([ "$boot_no" -gt 1 ] && echo true || echo false)}")
+	fi
+	local dir=${run_dir:-${run_dir_fallback:-}}
+	[ -n "$dir" ] && write_vm_json "$dir" "$status" true
+	vm_say "$why"
+	[ -n "$dir" ] && vm_say "results and console logs: $dir"
+	exit "$status"
+}
+
+run_guests() {
+	local base args current done_nr prev_done boot_retries_left status
+	pre_latest=$(readlink "$results/latest" 2>/dev/null)
+	base=(/bin/dmaptest)
+	case $opt_guest_target in
+	dir) base+=(--mount /mnt/share/scratch --allow-fill) ;;
+	dmapfs) base+=(--target dmapfs --dmapfs /bin/dmapfs) ;;
+	esac
+	base+=(-o /mnt/share/results)
+	# the run records which fuse modules it ran on
+	[ -n "$opt_fuse_modules" ] &&
+		base+=(--label "fuse_modules=$opt_fuse_modules"
+		      --label "fuse_vermagic=$fuse_vermagic")
+	args=("${base[@]}" "${guest_args[@]}")
+
+	deadline=$(($(now_us) + opt_timeout * 1000000))
+	prev_done=-1
+	boot_retries_left=$opt_boot_retries
+	status=3
+	vm_say "kernel ${k_release:-?} ($kernel), $accel, ${opt_cpus} CPU(s), ${mem_mb} MiB; share: ext4 of $opt_host_size${opt_cache_size:+, DAX window $opt_cache_size}"
+	while :; do
+		boot_no=$((boot_no + 1))
+		boot_started=$(stamp)
+		# stderr: bash would report there a QEMU killed by a signal
+		boot_guest "$boot_no" "${args[@]}" 2>/dev/null
+		keep_logs "$boot_no"
+		[ -n "$b_boot_s" ] && vm_say "boot $boot_no: share mounted after ${b_boot_s} s; guest ran ${b_dur_s} s"
+		boots_json+=("{\"boot\": $boot_no, \"started\": \"$boot_started\", \"boot_s\": ${b_boot_s:-null}, \"duration_s\": $b_dur_s, \"outcome\": \"$b_outcome\", \"reason\": $(json_str "$b_reason"), \"console\": \"console.$boot_no.log\", \"resume\": $([ "$boot_no" -gt 1 ] && echo true || echo false)}")
+		case $b_outcome in
+		finished)
+			status=$b_status
+			write_vm_json "$logs_dir" "$status" true
+			vm_say "$b_reason after $boot_no boot(s); results: $logs_dir"
+			exit "$status"
+			;;
+		timeout)
+			finish_run 3 "$b_reason"
+			;;
+		noboot)
+			if [ "$boot_retries_left" -gt 0 ] && [ "$boot_no" -lt "$opt_max_boots" ]; then
+				# dmaptest never started: nothing to resume, the same again
+				boot_retries_left=$((boot_retries_left - 1))
+				vm_say "boot $boot_no failed ($b_reason); booting again (--boot-retries)"
+				continue
+			fi
+			finish_run 3 "boot $boot_no failed: $b_reason"
+			;;
+		esac
+
+		# the guest died
+		current= done_nr=
+		if [ -n "$run_dir" ]; then
+			current=$(rj_get "$run_dir/run.json" current)
+			[ "$current" = null ] && current=
+			done_nr=$(rj_done "$run_dir/run.json")
+		fi
+		deaths_json+=("{\"boot\": $boot_no, \"case\": $(json_str "$current"), \"reason\": $(json_str "$b_reason"), \"console\": \"console.$boot_no.log\"}")
+		vm_say "guest died${current:+ during case $current}: $b_reason"
+		if [ -z "$run_dir" ]; then
+			finish_run 3 "the guest died before dmaptest started a run"
+		fi
+		if [ "$(rj_get "$run_dir/run.json" ended)" = true ]; then
+			# dmaptest had finished; its verdicts stand
+			status=1
+			[ "$(rj_get "$run_dir/run.json" status)" = complete ] && status=0
+			grep -q -E '"(FAIL|ERROR|HANG)":[1-9]' "$run_dir/run.json" && status=1
+			finish_run "$status" "the guest died after dmaptest ended"
+		fi
+		if [ $opt_keep_going -eq 0 ]; then
+			finish_run "$([ -n "$current" ] && echo 1 || echo 3)" "stopping after the guest death (--stop)"
+		fi
+		if [ -z "$current" ] && [ "$done_nr" = "$prev_done" ]; then
+			finish_run 3 "no progress since the previous guest death; giving up"
+		fi
+		prev_done=$done_nr
+		if [ "$boot_no" -ge "$opt_max_boots" ]; then
+			finish_run 3 "$opt_max_boots boots (--max-boots) used up"
+		fi
+		write_vm_json "$run_dir" 3 false
+		printf '# dmaptest-vm: the guest died%s (%s); resuming in a fresh guest\n' \
+			"${current:+ during $current}" "$b_reason"
+		args=("${base[@]}" "${guest_args[@]}" --resume "/mnt/share/results/$(basename "$run_dir")"
+			--resume-reason "$b_reason")
+	done
+}
