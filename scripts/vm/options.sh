@@ -59,18 +59,34 @@ Kernel and guest:
                            binaries, print their paths, and exit
 
 QEMU and the share:
-      --qemu FILE          QEMU binary (default qemu-system-x86_64)
+      --stack S            system (default): Debian's QEMU and virtiofsd (no
+                           DAX window); dax: the project's reference DAX
+                           stack (Debian's QEMU 7.2 with patches/qemu-7.2,
+                           built or reused by scripts/build-dax-stack): a
+                           DAX window of --cache-size (default 256M), the
+                           share mounted -o dax, every mapping logged by
+                           virtiofsd (-o dax_log) into the host log
+      --host-reserve on|off  the daemon half of the reference patch: a
+                           DAX-capable virtiofsd reserves (fallocate) each
+                           writable mapping and answers ENOSPC when the
+                           host is full (-o dax_reserve), or maps without
+                           reserving, as every daemon does today
+                           (-o no_dax_reserve). Default with --stack dax: on
+      --qemu FILE          QEMU binary (default qemu-system-x86_64; not with
+                           --stack dax)
       --accel A            auto (default: KVM when a probe boot works,
                            else TCG), kvm or tcg, with QEMU's -accel
                            options if need be (tcg,thread=single)
-      --virtiofsd FILE     virtiofsd (default /usr/lib/qemu/virtiofsd); give
-                           a DAX-capable build with --cache-size
+      --virtiofsd FILE     virtiofsd (default /usr/lib/qemu/virtiofsd; not
+                           with --stack dax); give a DAX-capable build with
+                           --cache-size
       --virtiofsd-opt OPT  another '-o OPT' for virtiofsd, after the default
                            -o cache=auto (shared mmap works without DAX;
                            cache=none makes files direct-io); repeatable
       --cache-size SIZE    DAX window: the vhost-user-fs device's cache-size=,
                            and the share is mounted with -o dax (needs a
-                           QEMU and virtiofsd that have a DAX window)
+                           QEMU and virtiofsd that have a DAX window; a
+                           multiple of 2M, with --stack dax a power of two)
       --mount-opts OPTS    mount options of the share in the guest
       --host-size SIZE     size of the ext4 image behind the share (default 1G)
 
@@ -130,6 +146,7 @@ opt_memory=2G opt_cpus=2 opt_timeout=3600 opt_stall=120 opt_boot_timeout=120 opt
 opt_host_size=1G opt_results= opt_dmaptest= opt_dmapfs= opt_keep_going=1
 opt_guest_target=dir opt_max_boots=50 opt_verbose=0 opt_append= opt_build_only=0
 opt_mods=() opt_extras=() opt_vfsd_opts=() opt_tools=()
+opt_stack=system opt_host_reserve= opt_qemu_given=0 opt_vfsd_given=0
 guest_args=() orig_args=()
 
 parse_options() {
@@ -152,7 +169,7 @@ parse_options() {
 			--cpus | --guest-target | --dmaptest | --dmapfs | --qemu | --accel | \
 			--virtiofsd | --virtiofsd-opt | --cache-size | --mount-opts | \
 			--host-size | --results | --timeout | --stall | --boot-timeout | --boot-retries | \
-			--max-boots)
+			--max-boots | --stack | --host-reserve)
 			if [ $has_val -eq 0 ]; then
 				[ $# -gt 0 ] || bad "option '$arg' needs a value"
 				val=$1
@@ -189,13 +206,21 @@ parse_options() {
 			;;
 		--dmaptest) opt_dmaptest=$val ;;
 		--dmapfs) opt_dmapfs=$val ;;
-		--qemu) opt_qemu=$val ;;
+		--qemu) opt_qemu=$val; opt_qemu_given=1 ;;
 		--accel)
 			[[ $val =~ ^(auto|kvm(,[^[:space:]]+)?|tcg(,[^[:space:]]+)?)$ ]] ||
 				bad "--accel: '$val' is not auto, kvm[,OPTS] or tcg[,OPTS]"
 			opt_accel=$val
 			;;
-		--virtiofsd) opt_virtiofsd=$val ;;
+		--virtiofsd) opt_virtiofsd=$val; opt_vfsd_given=1 ;;
+		--stack)
+			case $val in system | dax) ;; *) bad "--stack: '$val' is not system or dax" ;; esac
+			opt_stack=$val
+			;;
+		--host-reserve)
+			case $val in on | off) ;; *) bad "--host-reserve: '$val' is not on or off" ;; esac
+			opt_host_reserve=$val
+			;;
 		--virtiofsd-opt) opt_vfsd_opts+=("$val") ;;
 		--cache-size)
 			size_bytes "$val" >/dev/null || bad "--cache-size: '$val' is not a size"
@@ -238,9 +263,49 @@ parse_options() {
 			bad "dmaptest's results folder is set by the launcher: use --results" ;;
 		--resume | --resume=* | --resume-reason | --resume-reason=*)
 			bad "'$a' is the launcher's to give (after a guest death)" ;;
+		--host-log | --host-log=*)
+			bad "'$a' is the launcher's to give (virtiofsd's mapping log, with a DAX stack)" ;;
 		--mount | --mount=* | -m | --dir | --dir=* | -d | --target | --target=*)
 			bad "'$a': the launcher sets the target (see --guest-target)" ;;
 		*$'\n'*) bad "dmaptest arguments cannot hold a newline" ;;
 		esac
 	done
+	check_stack_options
+}
+
+# The stack options, checked against each other before anything starts:
+# sets opt_cache_size's default and host_reserve (on, off, or empty: the
+# daemon's own default, not asked for)
+check_stack_options() {
+	local o from_opts= cs
+	for o in "${opt_vfsd_opts[@]}"; do
+		case $o in
+		dax_reserve) from_opts=on ;;
+		no_dax_reserve) from_opts=off ;;
+		esac
+	done
+	if [ "$opt_stack" = dax ]; then
+		[ $opt_qemu_given -eq 0 ] && [ $opt_vfsd_given -eq 0 ] ||
+			bad "--stack dax brings its own QEMU and virtiofsd (--qemu and --virtiofsd go with --stack system)"
+		[ -n "$opt_cache_size" ] || opt_cache_size=256M
+	elif [ -n "$opt_cache_size" ] && [ $opt_qemu_given -eq 0 ]; then
+		bad "--cache-size: Debian's QEMU has no DAX window (use --stack dax, or give a DAX-capable --qemu and --virtiofsd)"
+	fi
+	if [ -n "$opt_cache_size" ]; then
+		cs=$(size_bytes "$opt_cache_size")
+		[ "$cs" -ge $((2 << 20)) ] && [ $((cs % (2 << 20))) -eq 0 ] ||
+			bad "--cache-size: '$opt_cache_size' is not a multiple of 2M (the guest maps 2 MiB ranges)"
+		[ "$opt_stack" != dax ] || [ $((cs & (cs - 1))) -eq 0 ] ||
+			bad "--cache-size: '$opt_cache_size' is not a power of two (the DAX window of --stack dax is a PCI BAR)"
+	fi
+	if [ -n "$opt_host_reserve" ] && [ -n "$from_opts" ] && [ "$opt_host_reserve" != "$from_opts" ]; then
+		bad "--host-reserve $opt_host_reserve contradicts --virtiofsd-opt $([ "$from_opts" = on ] || echo no_)dax_reserve"
+	fi
+	host_reserve=${opt_host_reserve:-$from_opts}
+	if [ "$opt_stack" = dax ]; then
+		host_reserve=${host_reserve:-on}
+	elif [ -n "$opt_host_reserve" ] &&
+		! "$opt_virtiofsd" --help 2>&1 | grep -q 'dax_reserve'; then
+		bad "--host-reserve: $opt_virtiofsd has no -o dax_reserve (a DAX-capable virtiofsd: --stack dax)"
+	fi
 }
