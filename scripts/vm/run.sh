@@ -133,7 +133,13 @@ run_guests() {
 	pre_latest=$(readlink "$results/latest" 2>/dev/null)
 	base=(/bin/dmaptest)
 	case $opt_guest_target in
-	dir) base+=(--mount /mnt/share/scratch --allow-fill) ;;
+	dir)
+		# share_token: the token of the image's marker (scripts/vm/
+		# share.sh), for dmaptest to check the mount before a fill as
+		# the guest's /init does
+		base+=(--mount /mnt/share/scratch --allow-fill
+		       --label "share_token=$share_token")
+		;;
 	dmapfs) base+=(--target dmapfs --dmapfs /bin/dmapfs) ;;
 	esac
 	base+=(-o /mnt/share/results)

@@ -26,6 +26,8 @@
 # (dmaptest.share=TOKEN). It lets dmaptest fill only when it finds the
 # marker at /mnt/share/scratch with that token and its own statvfs size
 # of /mnt/share/scratch within 5 % of statfs_bytes (see scripts/vm/init).
+# dmaptest gets the token too, as the run.json label share_token, so that
+# it can make the same check itself.
 
 SHARE_MARKER=.dmaptest-share
 

@@ -85,6 +85,8 @@ expect_match "share: vm.json fill" "$($JSON_GET "$run/vm.json" boots.0.fill)" "a
 expect_eq "share: run.json allow_fill" "$(sed -n 's/^ *"allow_fill":\([a-z]*\).*/\1/p' "$run/run.json")" true
 expect_eq "share: vm.json stack" "$($JSON_GET "$run/vm.json" stack.name)" system
 expect_eq "share: run.json label stack" "$($JSON_GET "$run/run.json" labels.stack)" system
+tok=$($JSON_GET "$run/run.json" labels.share_token)
+[[ $tok =~ ^[0-9a-f]{32}$ ]] && ok "share: run.json label share_token $tok" || bad "share: run.json label share_token is '$tok'"
 expect_match "share: vm.json virtiofsd version" "$($JSON_GET "$run/vm.json" virtiofsd.version)" "virtiofsd version *"
 expect_eq "share: vm.json mapping log (Debian's virtiofsd has none)" "$($JSON_GET "$run/vm.json" virtiofsd.mapping_log)" false
 echo "# share: boot took $($JSON_GET "$run/vm.json" boots.0.boot_s) s, guest ran $($JSON_GET "$run/vm.json" boots.0.duration_s) s, total $($JSON_GET "$run/vm.json" times_s.total) s"
