@@ -30,6 +30,8 @@ make_initramfs() {
 	done
 	[ -n "$opt_dmapfs" ] && mk+=(--bin "$opt_dmapfs")
 	[ -f /etc/mke2fs.conf ] && mk+=(--file /etc/mke2fs.conf:/etc/mke2fs.conf)
+	# exclude files given to dmaptest (scripts/vm/options.sh)
+	for f in "${guest_files[@]}"; do mk+=(--file "$f"); done
 	[ -n "$k_config" ] && mk+=(--file "$k_config:/boot/config-$k_release")
 	if [ -n "$k_modules" ]; then
 		mk+=(--modules-dir "$k_modules")

@@ -112,7 +112,8 @@ Run control:
   -h, --help               this help
 
 Everything after -- goes to dmaptest in the guest (not -o/--results-dir,
---resume, --mount, --dir or --target: the launcher sets those).
+--resume, --mount, --dir, --target or --host-log: the launcher sets those);
+an exclude file (-x/--exclude FILE) is copied into the guest.
 
 Results: RESULTS/<run-id>/ as dmaptest writes it, plus vm.json, and
 console.N.log, qemu.N.log and virtiofsd.N.log of each boot N. When a
@@ -270,7 +271,35 @@ parse_options() {
 		*$'\n'*) bad "dmaptest arguments cannot hold a newline" ;;
 		esac
 	done
+	carry_exclude_files
 	check_stack_options
+}
+
+# An exclude file (-x FILE, --exclude FILE) is the host's: it goes into
+# the initramfs as /etc/dmaptest/N.NAME, and dmaptest's argument names
+# that. Sets guest_files[] (HOST:GUEST, for mkinitramfs --file).
+guest_files=()
+carry_exclude_files() {
+	local out=() a f n=0 next=0
+	for a in "${guest_args[@]}"; do
+		if [ $next -eq 1 ]; then
+			next=0
+			f=$a
+		else
+			case $a in
+			-x | --exclude) out+=("$a"); next=1; continue ;;
+			--exclude=*) f=${a#--exclude=}; out+=(--exclude) ;;
+			-x?*) f=${a#-x}; out+=(-x) ;;
+			*) out+=("$a"); continue ;;
+			esac
+		fi
+		[ -f "$f" ] || bad "exclude file '$f' is not a file (the launcher copies it into the guest)"
+		n=$((n + 1))
+		guest_files+=("$(readlink -f "$f"):/etc/dmaptest/$n.${f##*/}")
+		out+=("/etc/dmaptest/$n.${f##*/}")
+	done
+	[ $next -eq 0 ] || bad "'${guest_args[-1]}' needs a file"
+	guest_args=("${out[@]}")
 }
 
 # The stack options, checked against each other before anything starts:

@@ -46,6 +46,8 @@ bad_cli --stack dax --host-reserve off --virtiofsd-opt dax_reserve
 bad_cli --cache-size 256M
 bad_cli --qemu /usr/bin/qemu-system-x86_64 --cache-size 3M
 bad_cli -- run quick --host-log /tmp/x
+bad_cli -- run quick -x "$T/no-such-exclude-file"
+bad_cli -- run quick --exclude
 # Debian's virtiofsd cannot reserve: --host-reserve needs one that can
 if [ -x /usr/lib/qemu/virtiofsd ] && ! /usr/lib/qemu/virtiofsd --help 2>&1 | grep -q dax_reserve; then
 	bad_cli --host-reserve on

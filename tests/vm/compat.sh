@@ -4,6 +4,8 @@
 #     5.0): the guest memory goes to the NUMA node (-numa node,memdev=),
 #     so the guest boots and runs; and a virtiofsd whose --version prints
 #     its FUSE interface line first: vm.json records its real version;
+#     and an exclude file of the host given to dmaptest (--exclude), which
+#     the launcher copies into the guest;
 #  2. a QEMU that refuses the launcher's command line whatever the
 #     accelerator: one line naming QEMU's own message, exit 3, no boot
 #     retried (--boot-retries 3), the KVM probe does not record it as a
@@ -50,17 +52,21 @@ EOF
 chmod +x "$bin"/*
 
 # --- 1. an old QEMU and virtiofsd
+# an exclude file of the host, carried into the guest
+printf 'meta-fail  # not for an old QEMU (compat.sh)\n' >"$T/old.exclude"
 res=$T/results-old
 echo "# old: --qemu qemu-4.2 --virtiofsd virtiofsd-old -- run meta-pass"
 t0=$SECONDS
 vm_run "$T/old.out" --results "$res" --qemu "$bin/qemu-4.2" --virtiofsd "$bin/virtiofsd-old" \
-	--timeout 300 -- run meta-pass
+	--timeout 300 -- run meta-pass meta-fail --exclude "$T/old.exclude"
 vm_wait
 echo "# old: launcher exit $VM_RC after $((SECONDS - t0)) s"
 sed 's/^/# | /' "$T/old.out.err"
 run=$(readlink -f "$res/latest")
 expect_eq "old: exit status" "$VM_RC" 0
 expect_eq "old: meta-pass" "$(verdict_of "$run" meta-pass)" PASS
+expect_eq "old: meta-fail (excluded)" "$(verdict_of "$run" meta-fail)" SKIP
+expect_match "old: meta-fail reason" "$(reason_of "$run" meta-fail)" "excluded by /etc/dmaptest/1.old.exclude: not for an old QEMU (compat.sh)"
 grep -q -- '-numa node,memdev=mem' "$T/qemu-4.2.calls" &&
 	ok "old: guest memory given with -numa node,memdev=" || bad "old: no -numa node,memdev= on QEMU's command line"
 grep -q 'memory-backend=' "$T/qemu-4.2.calls" &&
@@ -77,7 +83,7 @@ res=$T/results-refuses
 echo "# refuses: --qemu qemu-refuses --boot-retries 3 -- run meta-pass"
 t0=$SECONDS
 vm_run "$T/ref.out" --results "$res" --qemu "$bin/qemu-refuses" --boot-retries 3 \
-	--timeout 300 -- run meta-pass
+	--timeout 300 -- run meta-pass meta-fail --exclude "$T/old.exclude"
 vm_wait
 took=$((SECONDS - t0))
 echo "# refuses: launcher exit $VM_RC after $took s"
