@@ -98,7 +98,7 @@ mods() {	# VAR PATCH...: the module folder into VAR, or skip
 		skip "fuse modules with $*: $(tail -n 1 "$T/mods.err")"
 	printf -v "$var" '%s' "$d"
 }
-m_good= m_bad=
+m_good='' m_bad=''
 mods m_good 0002-fuse-dax-mapping-tracepoint.patch
 mods m_bad 0001-fuse-dax-legacy-rw-dmaps.patch 0002-fuse-dax-mapping-tracepoint.patch
 t_mods=$((SECONDS - t0))
@@ -195,6 +195,27 @@ declare -A observer_known_issue=(
 	["legacy truncate-od/native-full"]="*tracepoint counted 0 setups for * ranges read from an unmapped state: it misses mappings"
 )
 
+# dmap-exhaust on Linux 6.1: two bugs of the guest kernel make it flake,
+# about one run in five FAILs with EBUSY from window reclaim
+# (dax-reclaim-ebusy) and one in eight kills the VMM with a store through
+# a read-only window slot (dax-write-through-ro-mapping): the findings of
+# known-issues/README.md. Where the tree has that work's exclude file the
+# cases run with it (dmaptest --exclude, carried into the guest by the
+# launcher) and the cell is its SKIP; without it, either ending is let
+# through, named as the known issue it is.
+known_exclude=$top_srcdir/known-issues/virtiofs-dax-6.1.txt
+guest_opts=()
+declare -A known_flake=()
+if [ -f "$known_exclude" ] && grep -q '^dmap-exhaust ' "$known_exclude"; then
+	guest_opts=(--exclude "$known_exclude")
+	reference_expect[dmap-exhaust]="SKIP:excluded by *: known issues*"
+	expect["today-daemons dmap-exhaust"]=${reference_expect[dmap-exhaust]}
+	echo "# dmap-exhaust: excluded by ${known_exclude#"$top_srcdir"/}"
+else
+	known_flake[dmap-exhaust]="dax-reclaim-ebusy:FAIL:*: EBUSY (window of * slots, * ranges in use)*|dax-write-through-ro-mapping:FAIL:the guest died during this case: QEMU was killed by signal 11 (SIGSEGV)*"
+	echo "# dmap-exhaust: a known flake of the 6.1 client (no known-issues exclude file in this tree)"
+fi
+
 size_opts=(--quick)
 declare -A cell
 declare -A row_dir
@@ -208,7 +229,7 @@ run_config() {	# CONFIG LABEL CASES...
 	# shellcheck disable=SC2086
 	TMPDIR=$VM_TMP "$VM" --stack dax --cache-size "$window" --host-size 256M \
 		${config_opts[$config]} --results "$res" --timeout 1800 \
-		-- run "$@" "${size_opts[@]}" >"$res/launcher.out" 2>"$res/launcher.err"
+		-- run "$@" "${size_opts[@]}" "${guest_opts[@]}" >"$res/launcher.out" 2>"$res/launcher.err"
 	echo "# $label: launcher exit $? after $((SECONDS - t0)) s"
 	sed 's/^/# | /' "$res/launcher.err"
 	row_dir[$label]=$(readlink -f "$res/latest")
@@ -220,6 +241,25 @@ run_config() {	# CONFIG LABEL CASES...
 	done
 }
 
+
+# known_flake_of CASE VERDICT REASON: the known issue the cell's ending
+# is (its name on stdout), or 1
+known_flake_of() {
+	local alt name v r
+	local IFS='|'
+	for alt in ${known_flake[$1]:-}; do
+		name=${alt%%:*}
+		alt=${alt#*:}
+		v=${alt%%:*}
+		r=${alt#*:}
+		# shellcheck disable=SC2053
+		if [ "$2" = "$v" ] && [[ "$3" == $r ]]; then
+			echo "$name"
+			return 0
+		fi
+	done
+	return 1
+}
 # every "key=glob" of a cell's extra fields holds in its result file
 check_fields() {	# LABEL CASE "key=glob ..."
 	local label=$1 c=$2 kv k want got
@@ -367,6 +407,9 @@ for label in "${labels[@]}"; do
 			# shellcheck disable=SC2053
 			if [ "$got" = "$wv" ] && [[ "$reason" == $wr ]]; then
 				ok "$label $c = $got"
+			elif kf=$(known_flake_of "$c" "$got" "$reason"); then
+				ok "$label $c = $got: the known issue $kf of the guest kernel ($reason)"
+				mark=" (known issue)"
 			else
 				bad "$label $c: got $got ($reason), expected $wv with a reason like '$wr'"
 				mark=" (expected $wv)"
