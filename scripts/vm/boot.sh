@@ -173,8 +173,9 @@ boot_guest() {
 		b_what="QEMU was killed by signal $((qst - 128)) ($(signal_name $((qst - 128))))"
 		[ -n "$qe" ] && b_what+=" (QEMU: $qe)"
 		b_outcome=died
-	elif [[ $term =~ ^terminating\ on\ signal\ ([0-9]+) ]]; then
-		b_what="QEMU ended on signal ${BASH_REMATCH[1]} ($(signal_name "${BASH_REMATCH[1]}")): QEMU: $term"
+	elif [[ $term =~ ^terminating\ on\ signal\ ([0-9]+)\ ?(.*)$ ]]; then
+		# "from pid N (COMM)": who sent it
+		b_what="QEMU ended on signal ${BASH_REMATCH[1]} ($(signal_name "${BASH_REMATCH[1]}"))${BASH_REMATCH[2]:+ ${BASH_REMATCH[2]}}"
 		b_outcome=died
 	elif grep -q 'Kernel panic' "$work/console.$n.log"; then
 		b_what="the guest kernel panicked ($(grep -m1 -o 'Kernel panic.*' "$work/console.$n.log" | tr -d '\r' | cut -c1-160))"
