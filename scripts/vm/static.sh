@@ -19,7 +19,10 @@ static_ok() { [ -x "$1" ] && ! ldd "$1" >/dev/null 2>&1; }
 # leaves the tree's own build alone.
 copy_sources() {	# SRCDIR DEST
 	local src=$1 dst=$2 f n=0
-	git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1 || return 1
+	# the top of a work tree of its own: a tree unpacked inside another
+	# repository's (make distcheck in a build folder of a clone) has no
+	# files of that repository's to copy
+	[ "$(git -C "$src" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$src" && pwd -P)" ] || return 1
 	mkdir -p "$dst" || return 1
 	while IFS= read -r -d '' f; do
 		[ -f "$src/$f" ] || continue
