@@ -5,8 +5,10 @@
 #                                 "dmaptest run all" on the default target
 #                                 (results in results/ of this clone)
 #   scripts/quickstart.sh check   the same set-up, then "make check", "make
-#                                 check-vm" (guests under QEMU) and "make
+#                                 check-vm" (guests under QEMU), "make
 #                                 check-kernel" (the bundled kernel patches)
+#                                 and "make check-dax" (the detection matrix
+#                                 on the reference DAX stack)
 #
 # Idempotent: packages already installed are not touched, and a second
 # run reuses the build in build/. Extra arguments go to dmaptest (run) or
@@ -104,8 +106,9 @@ check)
 		done
 	fi
 	read -r pass fail skip < <(check_counts)
-	# the guest and the real-kernel checks: qemu, kernel modules
-	for target in check-vm check-kernel; do
+	# the guest and the real-kernel checks: qemu, kernel modules, the
+	# detection matrix on the real DAX stack
+	for target in check-vm check-kernel check-dax; do
 		rc=0
 		make --no-print-directory "$target" >"$target.log" 2>&1 || rc=$?
 		cat "$target.log"

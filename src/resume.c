@@ -154,6 +154,41 @@ static int check_selection(struct run_info *run, json_object *root,
 	return 0;
 }
 
+/*
+ * When the case started and when its target died, as the launcher that
+ * saw it die recorded them (scripts/dmaptest-vm): CASE_DIR/vm-death,
+ * key=value lines, "start=" and "end=" in wall clock seconds. Without
+ * the file (or with values that make no sense) the case keeps what the
+ * caller set: started now, duration 0.
+ */
+static void death_times(struct run_info *run, struct case_result *r)
+{
+	double start = 0, end = 0;
+	char path[PATH_MAX], line[256];
+	FILE *f;
+
+	if (results_case_path(run, r, "vm-death", path, sizeof(path)) < 0)
+		return;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "start=", 6))
+			start = strtod(line + 6, NULL);
+		else if (!strncmp(line, "end=", 4))
+			end = strtod(line + 4, NULL);
+	}
+	fclose(f);
+	if (end <= 0 || end > now_real() + 60)
+		return;
+	if (start > 0 && start <= end) {
+		r->start = start;
+		r->duration = end - start;
+	} else {
+		r->start = end;
+	}
+}
+
 int resume_load(struct run_info *run, const char *given, char *const *sel,
 		int nr_sel, const char *reason, char *err, size_t errsz)
 {
@@ -243,6 +278,7 @@ int resume_load(struct run_info *run, const char *given, char *const *sel,
 				      reason && *reason ? reason :
 				      "no reason given");
 		r->start = now_real();
+		death_times(run, r);
 		if (results_write_case(run, r) < 0) {
 			snprintf(err, errsz, "resume: cannot write in %s: %s",
 				 dir, strerror(errno));

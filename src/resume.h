@@ -13,8 +13,10 @@ int parse_case_id(const char *id, const struct dt_case **tc,
 /*
  * Load RUN_DIR/run.json into run: the plan, the finished cases, and the
  * case that was running, recorded now as FAIL "the guest died during
- * this case: REASON". Cases that were interrupted (SIGINT, SIGTERM) are
- * not done: they run again. A selection (sel) must be the run's own.
+ * this case: REASON" (its start and duration from CASE_DIR/vm-death when
+ * the launcher that saw it die left one). Cases that were interrupted
+ * (SIGINT, SIGTERM) are not done: they run again. A selection (sel)
+ * must be the run's own.
  */
 int resume_load(struct run_info *run, const char *dir, char *const *sel,
 		int nr_sel, const char *reason, char *err, size_t errsz);

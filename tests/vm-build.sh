@@ -9,7 +9,8 @@
 
 command -v git >/dev/null || skip "git is needed"
 [ -x "$top_srcdir/configure" ] || skip "no configure in $top_srcdir (run autoreconf -fi)"
-git -C "$top_srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1 || skip "$top_srcdir is no git work tree"
+[ "$(git -C "$top_srcdir" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$top_srcdir" && pwd -P)" ] ||
+	skip "$top_srcdir is not the top of a git work tree (a tarball's tree, as in make distcheck)"
 
 # a tree like the one being tested, configured in place
 src=$T/src

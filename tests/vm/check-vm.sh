@@ -15,7 +15,7 @@ top_builddir=${top_builddir:-$(cd "$here/../.." && pwd)}
 top_srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
 export top_builddir top_srcdir
 
-tests=(cli guest vmm-death)
+tests=(cli guest compat fill-guard vmm-death)
 [ $# -gt 0 ] && tests=("$@")
 pass=0 fail=0 skip=0 failed=()
 t_all=$SECONDS

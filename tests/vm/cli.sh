@@ -36,12 +36,29 @@ bad_cli -- run quick --target dmapfs
 bad_cli -- run quick --mount /mnt
 bad_cli stray-argument
 bad_cli --modules /lib/modules
+bad_cli --stack cloud
+bad_cli --host-reserve maybe
+bad_cli --stack dax --qemu /usr/bin/qemu-system-x86_64
+bad_cli --stack dax --virtiofsd /usr/lib/qemu/virtiofsd
+bad_cli --stack dax --cache-size 96M
+bad_cli --stack dax --cache-size 1M
+bad_cli --stack dax --host-reserve off --virtiofsd-opt dax_reserve
+bad_cli --cache-size 256M
+bad_cli --qemu /usr/bin/qemu-system-x86_64 --cache-size 3M
+bad_cli -- run quick --host-log /tmp/x
+bad_cli -- run quick -x "$T/no-such-exclude-file"
+bad_cli -- run quick --exclude
+# Debian's virtiofsd cannot reserve: --host-reserve needs one that can
+if [ -x /usr/lib/qemu/virtiofsd ] && ! /usr/lib/qemu/virtiofsd --help 2>&1 | grep -q dax_reserve; then
+	bad_cli --host-reserve on
+fi
 
 help=$("$VM" --help)
 expect_eq "--help exit status" "$?" 0
 for o in --kernel --modules --module --tool --initrd-extra --append --memory --cpus \
 	--guest-target --dmaptest --dmapfs --qemu --accel --virtiofsd --virtiofsd-opt \
 	--cache-size --mount-opts --host-size --results --timeout --stall --boot-timeout --boot-retries \
+	--stack --host-reserve \
 	--keep-going --stop --max-boots --verbose --help; do
 	grep -q -- "$o" <<<"$help" && ok "--help documents $o" || bad "--help lacks $o"
 done

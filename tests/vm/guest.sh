@@ -78,6 +78,17 @@ expect_eq "share: vm.json outcome" "$($JSON_GET "$run/vm.json" boots.0.outcome)"
 expect_eq "share: vm.json exit" "$($JSON_GET "$run/vm.json" exit_status)" 1
 expect_match "share: vm.json accel" "$($JSON_GET "$run/vm.json" qemu.accel)" "@(kvm|tcg)"
 expect_eq "share: vm.json kernel" "$($JSON_GET "$run/vm.json" kernel.release)" "$krel"
+# the share's checks on every boot: no DAX window with Debian's QEMU
+# (the driver says so), --allow-fill allowed on the launcher's image
+expect_eq "share: vm.json window" "$($JSON_GET "$run/vm.json" boots.0.window)" "none: No cache capability"
+expect_match "share: vm.json fill" "$($JSON_GET "$run/vm.json" boots.0.fill)" "allowed: the share marker and the size (* bytes) are the host image's"
+expect_eq "share: run.json allow_fill" "$(sed -n 's/^ *"allow_fill":\([a-z]*\).*/\1/p' "$run/run.json")" true
+expect_eq "share: vm.json stack" "$($JSON_GET "$run/vm.json" stack.name)" system
+expect_eq "share: run.json label stack" "$($JSON_GET "$run/run.json" labels.stack)" system
+tok=$($JSON_GET "$run/run.json" labels.share_token)
+[[ $tok =~ ^[0-9a-f]{32}$ ]] && ok "share: run.json label share_token $tok" || bad "share: run.json label share_token is '$tok'"
+expect_match "share: vm.json virtiofsd version" "$($JSON_GET "$run/vm.json" virtiofsd.version)" "virtiofsd version *"
+expect_eq "share: vm.json mapping log (Debian's virtiofsd has none)" "$($JSON_GET "$run/vm.json" virtiofsd.mapping_log)" false
 echo "# share: boot took $($JSON_GET "$run/vm.json" boots.0.boot_s) s, guest ran $($JSON_GET "$run/vm.json" boots.0.duration_s) s, total $($JSON_GET "$run/vm.json" times_s.total) s"
 vm_nothing_left "share"
 

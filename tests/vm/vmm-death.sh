@@ -2,7 +2,8 @@
 # vmm-death.sh - the VMM dies, or the guest stops answering, in the
 # middle of a case:
 #  1. kill -9 QEMU while meta-hang runs: meta-hang FAILs naming the signal
-#     and the last console lines, the console log is kept, and the cases
+#     and the case's last logged step, with its real duration (from its
+#     start to the death, not 0), the console log is kept, and the cases
 #     after it run in a fresh guest (dmaptest run --resume) into the same
 #     run folder;
 #  2. SIGSTOP QEMU (a frozen guest) with --stall 10 --stop: the launcher
@@ -13,7 +14,12 @@
 #  4. SIGTERM to the launcher: the same, "interrupted by SIGTERM";
 #  5. SIGKILL to the launcher: QEMU and virtiofsd die with it, no mount
 #     or loop device stays; the next launcher removes its work folder;
-#  6. a guest kernel panic before the share is mounted: reported as such.
+#  6. a guest kernel panic before the share is mounted: reported as such;
+#  7. the host image filled behind the guest, then SIGSEGV to QEMU: the
+#     case FAILs naming SIGSEGV, the fresh guest's runner removes the dead
+#     runner's scratch folder (another boot id) and the resumed run goes
+#     on instead of bailing out with ENOSPC; then SIGTERM to QEMU (which
+#     catches it and exits 0): a death naming SIGTERM.
 # Nothing may be left behind after any of them.
 . "$(dirname "$0")/lib.sh"
 vm_skip_unless_possible
@@ -48,7 +54,11 @@ expect_eq "kill: run.json ended" "$($JSON_GET "$run/run.json" ended)" true
 expect_eq "kill: meta-pass (before)" "$(verdict_of "$run" meta-pass)" PASS
 expect_eq "kill: meta-hang" "$(verdict_of "$run" meta-hang)" FAIL
 expect_match "kill: meta-hang reason" "$(reason_of "$run" meta-hang)" \
-	"the guest died during this case: QEMU was killed by signal 9 (SIGKILL)*; last console lines: *"
+	"the guest died during this case: QEMU was killed by signal 9 (SIGKILL) after * s in the case; the case's last logged step: \[+*s\] phase: sleeping forever"
+# its duration: from the case's start to the death (2 s at least), not 0
+dur=$(result_get "$run" meta-hang duration)
+awk -v d="${dur:-0}" 'BEGIN { exit !(d >= 2 && d < 200) }' &&
+	ok "kill: meta-hang lasted $dur s" || bad "kill: meta-hang duration is '$dur', expected 2 s or more"
 expect_eq "kill: meta-dmesg-warning (after)" "$(verdict_of "$run" meta-dmesg-warning)" FAIL
 expect_match "kill: meta-dmesg-warning reason" "$(reason_of "$run" meta-dmesg-warning)" "kernel log: WARNING*"
 expect_eq "kill: meta-silent (after)" "$(verdict_of "$run" meta-silent)" ERROR
@@ -99,7 +109,8 @@ expect_eq "stall: run.json current" "$($JSON_GET "$run/run.json" current)" meta-
 expect_eq "stall: vm.json boots" "$($JSON_GET "$run/vm.json" nr_boots)" 1
 expect_eq "stall: vm.json deaths" "$($JSON_GET "$run/vm.json" nr_deaths)" 1
 expect_match "stall: vm.json death reason" "$($JSON_GET "$run/vm.json" deaths.0.reason)" \
-	"guest stopped responding (no heartbeat through the share for 10 s); QEMU killed; last console lines: *"
+	"guest stopped responding (no heartbeat through the share for 10 s); QEMU killed after * s in the case; the case's last logged step: *sleeping forever"
+expect_match "stall: vm.json last console lines" "$($JSON_GET "$run/vm.json" deaths.0.last_console)" "?*"
 [ -s "$run/console.1.log" ] && ok "stall: console log kept" || bad "stall: no console.1.log"
 [ -n "$qpid" ] && ! kill -0 "$qpid" 2>/dev/null && ok "stall: QEMU is gone" || bad "stall: QEMU still there"
 vm_nothing_left "stall"
@@ -198,4 +209,76 @@ d=$(find "$res" -maxdepth 1 -name 'vm-*' | head -n 1)
 [ -n "$d" ] && expect_eq "panic: vm.json outcome" "$($JSON_GET "$d/vm.json" boots.0.outcome)" noboot
 vm_nothing_left "panic"
 
+
+# --- 7. the host filled behind the guest's back, then the VMM killed by
+# SIGSEGV during meta-hang#1 (as on a store into a read-only window
+# slot): meta-hang#1 FAILs naming the signal; the fresh guest's runner
+# must see the dead runner's scratch folder (which holds the file that
+# filled the host) as stale, by its boot id, and remove it, so that the
+# resumed run does not bail out with ENOSPC. Then SIGTERM during
+# meta-hang#2: QEMU catches it and exits 0, and that too is a death
+# naming the signal.
+res=$T/results-signals
+echo "# signals: run meta-hang meta-pass -i 2 -T 10 --host-size 64M; fill the host and SIGSEGV QEMU in meta-hang#1, SIGTERM in meta-hang#2"
+t0=$SECONDS
+vm_run "$T/sig.out" --results "$res" --host-size 64M --timeout 600 -- run meta-hang meta-pass -i 2 -T 10
+if vm_wait_current "$res" 'meta-hang#1' 200; then
+	sleep 2
+	# the runner's scratch folder on the image, through the launcher's
+	# mount namespace; fill the image from there
+	nsenter -t "$VM_PID" -m -- bash -c '
+		d=$(ls -d "$1"/dmaptest-vm.*/share/scratch/dmaptest.*/ | head -n 1)
+		[ -d "$d" ] || exit 1
+		# delayed allocation gives back what it held after a sync: fill
+		# again, then block by block
+		for i in 1 2 3; do
+			dd if=/dev/zero of="$d/host-filler.$i" bs=64k 2>/dev/null
+			sync
+		done
+		for i in $(seq 64); do
+			head -c 4096 /dev/zero >"$d/host-block.$i" 2>/dev/null || break
+		done
+		sync
+		df -k --output=avail "$d" | tail -n 1' fill "$VM_TMP" >"$T/sig.fill" 2>&1
+	avail=$(tr -d ' ' <"$T/sig.fill")
+	expect_eq "signals: the host image is full (KiB free)" "$avail" 0
+	qpid=$(vm_qemu_pid)
+	[ -n "$qpid" ] && kill -SEGV "$qpid" && ok "signals: QEMU ($qpid) sent SIGSEGV" || bad "signals: no QEMU"
+else
+	bad "signals: meta-hang#1 never ran"
+fi
+if vm_wait_current "$res" 'meta-hang#2' 300; then
+	sleep 2
+	qpid=$(vm_qemu_pid)
+	[ -n "$qpid" ] && kill -TERM "$qpid" && ok "signals: QEMU ($qpid) sent SIGTERM" || bad "signals: no QEMU"
+else
+	bad "signals: meta-hang#2 never ran (the resumed run after the fill did not get that far)"
+fi
+vm_wait 2>/dev/null
+echo "# signals: launcher exit $VM_RC after $((SECONDS - t0)) s"
+sed 's/^/# | /' "$T/sig.out.err"
+run=$(readlink -f "$res/latest")
+expect_eq "signals: exit status" "$VM_RC" 1
+expect_eq "signals: run.json status" "$($JSON_GET "$run/run.json" status)" complete
+expect_eq "signals: cases" "$($JSON_GET -n "$run/run.json" cases)" 4
+expect_eq "signals: meta-hang#1" "$(verdict_of "$run" meta-hang.1)" FAIL
+expect_match "signals: meta-hang#1 reason" "$(reason_of "$run" meta-hang.1)" \
+	"the guest died during this case: QEMU was killed by signal 11 (SIGSEGV) after * s in the case; the case's last logged step: *sleeping forever"
+dur=$(result_get "$run" meta-hang.1 duration)
+awk -v d="${dur:-0}" 'BEGIN { exit !(d >= 2) }' &&
+	ok "signals: meta-hang#1 lasted $dur s" || bad "signals: meta-hang#1 duration is '$dur'"
+expect_eq "signals: meta-pass#1 (after the fill and the death)" "$(verdict_of "$run" meta-pass.1)" PASS
+grep -q '^Bail out!' "$run/tap" && bad "signals: the resumed run bailed out: $(grep '^Bail out!' "$run/tap")" ||
+	ok "signals: no bail-out"
+grep -q 'dmaptest: removed: /mnt/share/scratch/dmaptest\.[0-9]*\.[^ ]* (its runner (pid [0-9]*) ran in another boot)' "$run/console.2.log" &&
+	ok "signals: the second guest's runner removed the dead runner's scratch folder" ||
+	bad "signals: console.2.log does not show the dead runner's scratch folder removed"
+expect_eq "signals: meta-hang#2" "$(verdict_of "$run" meta-hang.2)" FAIL
+expect_match "signals: meta-hang#2 reason" "$(reason_of "$run" meta-hang.2)" \
+	"the guest died during this case: QEMU ended on signal 15 (SIGTERM) from pid * (*) after * s in the case; the case's last logged step: *sleeping forever"
+expect_eq "signals: meta-pass#2" "$(verdict_of "$run" meta-pass.2)" PASS
+expect_eq "signals: vm.json boots" "$($JSON_GET "$run/vm.json" nr_boots)" 3
+expect_eq "signals: vm.json deaths" "$($JSON_GET "$run/vm.json" nr_deaths)" 2
+expect_eq "signals: vm.json death 1 case" "$($JSON_GET "$run/vm.json" deaths.0.case)" 'meta-hang#1'
+vm_nothing_left "signals"
 finish
