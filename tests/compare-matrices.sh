@@ -14,6 +14,9 @@
 # dmapfs matrix has one. The reference runs are compared run by run when
 # both have the run, else against dmapfs's first.
 #
+# A cell SKIPped as "excluded by FILE: …" (dmaptest --exclude: a known
+# issue of that stack) was not run and is not compared; it is named.
+#
 # Prints one line per shared cell ("same" or "DIFFERENT"), the cells only
 # one side ran, and a summary. Exit 0 when every shared cell agrees and
 # there is at least one, 1 otherwise, 2 on a usage error.
@@ -35,6 +38,12 @@ load() {	# FILE VERDICTS REASONS
 		if [ -z "$verdict" ]; then
 			echo "$me: $1: a line without a verdict: $config $c" >&2
 			exit 2
+		fi
+		# a case an exclude file kept from running has no verdict of
+		# the stack to compare (a known issue of that guest kernel)
+		if [ "$verdict" = SKIP ] && [[ $reason == "excluded by "* ]]; then
+			echo "excluded in $1: $config $c (${reason:0:200})"
+			continue
 		fi
 		v["$config $c"]=$verdict
 		r["$config $c"]=$reason
