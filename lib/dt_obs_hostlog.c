@@ -357,11 +357,6 @@ static int hl_snap(struct dt_obs *o, void *priv, struct dt_map_count *c)
 	return 0;
 }
 
-static void hl_poll(struct dt_obs *o, void *priv)
-{
-	hl_read(o, priv);
-}
-
 /* the daemon is asked to map only what the guest kernel maps: DAX files */
 static int hl_sees(struct dt_obs *o, void *priv, int fd, char *why,
 		   size_t len)
@@ -394,6 +389,11 @@ const struct dt_map_backend dt_map_hostlog = {
 	.snap = hl_snap,
 	.sees = hl_sees,
 	.live = hl_live,
-	.poll = hl_poll,
+	/*
+	 * No poll: the file keeps every line, and a read in the middle of a
+	 * workload would set up a mapping of the log that the kernel
+	 * observers count as the case's.
+	 */
+	.reads_mount = true,
 	.close = hl_close,
 };

@@ -221,15 +221,20 @@ int dt_obs_begin(struct dt_obs *o)
 {
 	char why[DT_OBS_WHY] = "";
 	bool any = false;
-	int i;
+	int i, pass;
 
 	for (i = 0; i < o->nfiles; i++)
 		resolve(o, i);
-	for (i = 0; i < o->nmaps; i++) {
-		struct dt_obs_map *m = &o->maps[i];
+	/* those that read through the mount first: see reads_mount */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < o->nmaps; i++) {
+			struct dt_obs_map *m = &o->maps[i];
 
-		m->c0_ok = !m->b->snap(o, m->priv, &m->c0);
-		any |= m->c0_ok;
+			if (m->b->reads_mount != !pass)
+				continue;
+			m->c0_ok = !m->b->snap(o, m->priv, &m->c0);
+			any |= m->c0_ok;
+		}
 	}
 	o->blocks0_ok = !dt_obs_alloc_snap(o, o->blocks0, &o->used0, why,
 					   sizeof(why));
@@ -271,10 +276,28 @@ static void diff(const struct dt_map_count *a, const struct dt_map_count *b,
 	d->lossy = b->lossy;
 }
 
+/* the counts of backend i since begin */
+static void count_end(struct dt_obs *o, int i, struct dt_obs_count *c)
+{
+	struct dt_obs_map *m = &o->maps[i];
+	struct dt_map_count now;
+
+	snprintf(c->backend, sizeof(c->backend), "%s", m->b->name);
+	c->scope = m->b->scope;
+	c->removes = m->b->removes;
+	if (!m->c0_ok || m->b->snap(o, m->priv, &now) < 0) {
+		snprintf(c->why, sizeof(c->why), "%s: snapshot failed",
+			 m->b->name);
+		return;
+	}
+	c->valid = true;
+	diff(&m->c0, &now, &c->map);
+}
+
 int dt_obs_end(struct dt_obs *o, struct dt_obs_delta *d)
 {
 	uint64_t blocks[DT_OBS_MAX_FILES], used;
-	int i;
+	int i, pass;
 
 	memset(d, 0, sizeof(*d));
 	d->secs = dt_now() - o->t0;
@@ -293,22 +316,11 @@ int dt_obs_end(struct dt_obs *o, struct dt_obs_delta *d)
 		d->fs_private = o->ctx->features & DT_FEAT_SIZE_LIMITED;
 	}
 
-	for (i = 0; i < o->nmaps; i++) {
-		struct dt_obs_map *m = &o->maps[i];
-		struct dt_obs_count *c = &d->counts[i];
-		struct dt_map_count now;
-
-		snprintf(c->backend, sizeof(c->backend), "%s", m->b->name);
-		c->scope = m->b->scope;
-		c->removes = m->b->removes;
-		if (!m->c0_ok || m->b->snap(o, m->priv, &now) < 0) {
-			snprintf(c->why, sizeof(c->why), "%s: snapshot failed",
-				 m->b->name);
-			continue;
-		}
-		c->valid = true;
-		diff(&m->c0, &now, &c->map);
-	}
+	/* those that read through the mount last: see reads_mount */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < o->nmaps; i++)
+			if (o->maps[i].b->reads_mount == !!pass)
+				count_end(o, i, &d->counts[i]);
 	d->ncounts = o->nmaps;
 	if (!o->nmaps) {
 		/* cut to fit: the whole of it is in metric observer.mapping */

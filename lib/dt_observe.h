@@ -111,6 +111,13 @@ struct dt_map_backend {
 	enum dt_obs_scope scope;
 	bool removes;		/* counts REMOVEMAPPINGs */
 	bool kernel;		/* sees the guest kernel's DAX mappings */
+	/*
+	 * Its snapshots read a file through the mount under test, which sets
+	 * up mappings of their own (host-log): taken before the other
+	 * backends' at begin and after theirs at end, so that no other
+	 * backend counts them.
+	 */
+	bool reads_mount;
 	/* 0 when usable; -1 with why filled. May keep state in *priv. */
 	int (*open)(struct dt_obs *o, void **priv, char *why, size_t len);
 	/* current cumulative counts */
