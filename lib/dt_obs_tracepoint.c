@@ -91,11 +91,16 @@ void dt_kacct_line(struct dt_kacct *a, const char *line, const dev_t *devs,
 	ours = dt_ptree_owns(&a->tree, &tl) ||
 	       (has_ino && tracked(dev, ino, devs, inos, nfiles));
 	if (!setup) {
-		/* a reclaim by the kworker: the case's by its inode */
+		/*
+		 * the case's by its inode, whoever removes it (a reclaim by
+		 * the kworker); an inline reclaim by the case of another's
+		 * range is not (the host log counts the same). Without the
+		 * inode, by the process.
+		 */
 		k = has_ino ? kino(a, dev, ino, false) : NULL;
 		if (k && k->live > 0)
 			k->live--;
-		if (ours || k)
+		if (has_ino ? k || tracked(dev, ino, devs, inos, nfiles) : ours)
 			a->c.removes++;
 		else
 			a->c.foreign++;

@@ -175,6 +175,13 @@ START_TEST(kernel_accounting)
 	ck_assert_int_eq(a.c.foreign, 3);
 	dt_kacct_line(&a, "      iou-wrk-105-301 (-------) [000] ..... 1.0: setup: (fuse_setup_one_mapping+0x0/0x2a0) writable=0 upgrade=0", NULL, NULL, 0);
 	ck_assert_int_eq(a.c.setup_ro, 3);
+	/*
+	 * the case's own inline reclaim of a range of another's inode (the
+	 * host log, say): not a removal of the case's, as the host log counts
+	 */
+	dt_kacct_line(&a, L(100, 100, "fuse_dax_remove_mapping", "dev=0:45 ino=5 idx=1 window_offset=0x400000 writable=0 error=0"), devs, inos, 1);
+	ck_assert_int_eq(a.c.removes, 3);
+	ck_assert_int_eq(a.c.foreign, 4);
 	dt_kacct_free(&a);
 }
 END_TEST

@@ -189,19 +189,6 @@ declare -A expect_fields=(
 	["pre-patch ro-mapping"]="metric.workloads_failed=18 metric.workloads_passed=0"
 	["pre-patch truncate-od/native-full"]="claim.no-alloc=HELD:* claim.zeros=HELD:*"
 )
-# cells whose observer claim need not hold: the reads failed before
-# there was anything to count (UNMEASURED), or a known defect of the case
-# (FAILED with that detail) that is dmaptest's to fix, not the stack's
-declare -A observer_unmeasured_ok=(
-	["legacy truncate-od/native-full"]=1
-)
-declare -A observer_known_issue=(
-	# truncate-od counts the ranges it planned to read, not those it read:
-	# a read refused with ENOSPC at offset 0 (every setup RW and reserved
-	# on a full host) then "misses mappings" (0 setups for 128 ranges),
-	# while the tracepoint did see the 4 refused read-write setups
-	["legacy truncate-od/native-full"]="*tracepoint counted 0 setups for * ranges read from an unmapped state: it misses mappings"
-)
 
 # dmap-exhaust on Linux 6.1: two bugs of the guest kernel make it flake,
 # about one run in five FAILs with EBUSY from window reclaim
@@ -294,18 +281,12 @@ check_fields() {	# LABEL CASE "key=glob ..."
 # the observer claim of a cell: HELD, and as many mapping observers named
 # ("tracepoint+alloc (and kprobe, host-log)") as can work there
 check_observers() {	# LABEL CONFIG CASE
-	local label=$1 config=$2 c=$3 f st obs n want detail known
+	local label=$1 config=$2 c=$3 f st obs n want detail
 	f=${cell["$label $c dir"]}/result
 	st=$(sed -n 's/^claim\.observer=\([A-Z-]*\):.*/\1/p' "$f" 2>/dev/null)
 	[ -n "$st" ] || return 0	# the case has no observer claim
 	detail=$(sed -n 's/^claim\.observer\.detail=//p' "$f")
-	known=${observer_known_issue["$config $c"]:-}
-	# shellcheck disable=SC2053
-	if [ "$st" = FAILED ] && [ -n "$known" ] && [[ $detail == $known ]]; then
-		ok "$label $c: observer claim FAILED, a known defect of the case (dmaptest's to fix): $detail"
-		return
-	fi
-	if [ "$st" != HELD ] && ! { [ -n "${observer_unmeasured_ok["$config $c"]:-}" ] && [ "$st" = UNMEASURED ]; }; then
+	if [ "$st" != HELD ]; then
 		bad "$label $c: observer claim $st: $detail"
 		return
 	fi
