@@ -35,6 +35,8 @@ struct dt_kino {
 struct dt_kacct {
 	struct dt_ptree tree;
 	struct dt_map_count c;		/* cumulative */
+	dev_t skip_dev;			/* events of this inode are foreign: */
+	ino_t skip_ino;			/* the observer's own (0: none) */
 	struct dt_kino *inos;
 	int ninos, cap;
 	uint64_t lines;

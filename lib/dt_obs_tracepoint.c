@@ -88,6 +88,11 @@ void dt_kacct_line(struct dt_kacct *a, const char *line, const dev_t *devs,
 	ino = dt_trace_field(tl.fields, "ino");
 	dev = dt_trace_dev(tl.fields);
 	has_ino = ino >= 0;
+	if (has_ino && a->skip_ino && (ino_t)ino == a->skip_ino &&
+	    dev == a->skip_dev) {
+		a->c.foreign++;
+		return;
+	}
 	ours = dt_ptree_owns(&a->tree, &tl) ||
 	       (has_ino && tracked(dev, ino, devs, inos, nfiles));
 	if (!setup) {
@@ -181,6 +186,8 @@ static void tp_drain(struct dt_obs *o, struct tp_priv *p)
 	int i;
 
 	p->o = o;
+	p->acct.skip_dev = o->self_dev;
+	p->acct.skip_ino = o->self_ino;
 	for (i = 0; i < o->npids; i++)
 		dt_ptree_add(&p->acct.tree, o->pids[i]);
 	dt_tracefs_drain(&p->tf, tp_line, p);

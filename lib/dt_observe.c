@@ -118,6 +118,14 @@ struct dt_obs *dt_obs_open(const struct dt_ctx *ctx)
 	o->dir = ctx->workdir ? ctx->workdir : ".";
 	if (dt_mount_root(o->dir, o->mount_root, sizeof(o->mount_root)) < 0)
 		o->mount_root[0] = '\0';
+	if (ctx->host_log) {
+		struct stat st;
+
+		if (!stat(ctx->host_log, &st)) {
+			o->self_dev = st.st_dev;
+			o->self_ino = st.st_ino;
+		}
+	}
 	if (!strcmp(sel, "none"))
 		add_why(o, "no mapping observer wanted (--observer none)");
 	else if (!strcmp(sel, "auto"))

@@ -161,6 +161,12 @@ struct dt_obs {
 	char map_why[2 * DT_OBS_WHY];	/* why the others are not used */
 	char name[96];			/* "dmapfs-counters+alloc" */
 	pid_t root_pid;			/* the process that opened it */
+	/*
+	 * A file the observer itself reads through the mount (the host log):
+	 * its mappings are nobody's of the case (0: none).
+	 */
+	dev_t self_dev;
+	ino_t self_ino;
 
 	char *files[DT_OBS_MAX_FILES];
 	dev_t devs[DT_OBS_MAX_FILES];	/* 0: not there (yet) */

@@ -182,6 +182,14 @@ START_TEST(kernel_accounting)
 	dt_kacct_line(&a, L(100, 100, "fuse_dax_remove_mapping", "dev=0:45 ino=5 idx=1 window_offset=0x400000 writable=0 error=0"), devs, inos, 1);
 	ck_assert_int_eq(a.c.removes, 3);
 	ck_assert_int_eq(a.c.foreign, 4);
+	/* the observer's own file (the host log): foreign, setup or removal */
+	a.skip_dev = devs[0];
+	a.skip_ino = 42;
+	dt_kacct_line(&a, L(100, 100, "fuse_dax_setup_mapping", "dev=0:45 ino=42 idx=0 window_offset=0x0 writable=0 upgrade=0 error=0"), devs, inos, 1);
+	dt_kacct_line(&a, L(100, 100, "fuse_dax_remove_mapping", "dev=0:45 ino=42 idx=0 window_offset=0x0 writable=0 error=0"), devs, inos, 1);
+	ck_assert_int_eq(a.c.setup_ro, 3);
+	ck_assert_int_eq(a.c.removes, 3);
+	ck_assert_int_eq(a.c.foreign, 6);
 	dt_kacct_free(&a);
 }
 END_TEST
