@@ -77,8 +77,8 @@ out=$(cd "$out" && pwd)
 extra=$out/initrd-extra
 mkdir -p "$extra/bin"
 for p in reclaim-ebusy ro-store; do
-	${CC:-cc} -O2 -Wall -static -pthread -o "$extra/bin/$p" \
-		"$top/tests/dax/$p.c" || { echo "findings.sh: cannot build $p" >&2; exit 1; }
+	${CC:-cc} -O2 -Wall -static -pthread -I "$top/tests/dax" \
+		-o "$extra/bin/$p" "$top/tests/dax/$p.c" || { echo "findings.sh: cannot build $p" >&2; exit 1; }
 done
 cp "$top/tests/dax/findings-guest.sh" "$extra/bin/dmaptest"
 chmod +x "$extra/bin/dmaptest"

@@ -59,54 +59,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RANGE		(2UL << 20)
-#define PAGE		4096UL
+#include "repro.h"
+
 #define LOW_RANGES	8
 
 static const char *path;
 static int fd;
 static unsigned long nranges;
 static int stores;		/* -s: the mappers also store and flush */
-static volatile int stop;
-static int fail_err;
-static char fail_what[160];
 static unsigned long n_reads, n_maps, n_opens;
-static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
-static void failed(int err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* The first failure is kept; everybody stops. */
-static void failed(int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	pthread_mutex_lock(&fail_lock);
-	if (!fail_err) {
-		fail_err = err;
-		va_start(ap, fmt);
-		vsnprintf(fail_what, sizeof(fail_what), fmt, ap);
-		va_end(ap);
-	}
-	pthread_mutex_unlock(&fail_lock);
-	stop = 1;
-}
 
 static void *mapper(void *arg)
 {
