@@ -189,22 +189,6 @@ run_config() {	# CONFIG LABEL CASES...
 	done
 }
 
-# every "key=glob" of a cell's extra fields holds in its result file
-check_fields() {	# LABEL CASE "key=glob ..."
-	local label=$1 c=$2 kv k want got
-	for kv in $3; do
-		k=${kv%%=*}
-		want=${kv#*=}
-		got=$(sed -n "s/^$k=//p" "${cell["$label $c dir"]}/result" 2>/dev/null | head -n 1)
-		# shellcheck disable=SC2053
-		if [[ "$got" == $want ]]; then
-			ok "$label $c: $k = $got"
-		else
-			bad "$label $c: $k is '$got', expected '$want'"
-		fi
-	done
-}
-
 labels=()
 for ((i = 1; i <= runs; i++)); do
 	echo "# reference run $i"
@@ -268,7 +252,8 @@ for label in "${labels[@]}"; do
 				mark=" (expected $wv)"
 			fi
 			[ -n "${expect_fields["$config $c"]:-}" ] &&
-				check_fields "$label" "$c" "${expect_fields["$config $c"]}"
+				expect_result_fields "${cell["$label $c dir"]}/result" \
+					"$label $c" "${expect_fields["$config $c"]}"
 		fi
 		line="$line $got$mark |"
 	done

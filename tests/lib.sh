@@ -53,6 +53,23 @@ result_get() {
 	sed -n "s/^$3=//p" "$1/$2/result" 2>/dev/null
 }
 
+# expect_result_fields RESULT_FILE WHAT "key=glob ...": every field of a
+# case's result file (its first line with that key) matches its glob
+expect_result_fields() {
+	local kv k want got
+	for kv in $3; do
+		k=${kv%%=*}
+		want=${kv#*=}
+		got=$(sed -n "s/^$k=//p" "$1" 2>/dev/null | head -n 1)
+		# shellcheck disable=SC2053
+		if [[ "$got" == $want ]]; then
+			ok "$2: $k = $got"
+		else
+			bad "$2: $k is '$got', expected '$want'"
+		fi
+	done
+}
+
 # wait_for_case RESULTS_DIR CASE_ID: until run.json says CASE_ID is running
 wait_for_case() {
 	local cur

@@ -262,22 +262,6 @@ known_flake_of() {
 	done
 	return 1
 }
-# every "key=glob" of a cell's extra fields holds in its result file
-check_fields() {	# LABEL CASE "key=glob ..."
-	local label=$1 c=$2 kv k want got
-	for kv in $3; do
-		k=${kv%%=*}
-		want=${kv#*=}
-		got=$(sed -n "s/^$k=//p" "${cell["$label $c dir"]}/result" 2>/dev/null | head -n 1)
-		# shellcheck disable=SC2053
-		if [[ "$got" == $want ]]; then
-			ok "$label $c: $k = $got"
-		else
-			bad "$label $c: $k is '$got', expected '$want'"
-		fi
-	done
-}
-
 # the observer claim of a cell: HELD, and as many mapping observers named
 # ("tracepoint+alloc (and kprobe, host-log)") as can work there
 check_observers() {	# LABEL CONFIG CASE
@@ -449,7 +433,8 @@ for label in "${labels[@]}"; do
 				mark=" (expected $wv)"
 			fi
 			[ -n "${expect_fields["$config $c"]:-}" ] &&
-				check_fields "$label" "$c" "${expect_fields["$config $c"]}"
+				expect_result_fields "${cell["$label $c dir"]}/result" \
+					"$label $c" "${expect_fields["$config $c"]}"
 			check_observers "$label" "$config" "$c"
 		fi
 		line="$line $got$mark |"
