@@ -35,6 +35,7 @@
 
 #include "dt_case.h"
 #include "dt_obs_priv.h"
+#include "dt_tracefs.h"
 #include "dt_observe.h"
 
 #define HL_PREFIX	"virtiofsd-dax: "
@@ -50,40 +51,6 @@ struct hl_priv {
 	size_t npart;
 	struct dt_hlacct acct;
 };
-
-static int field_u64(const char *line, const char *key, uint64_t *out)
-{
-	size_t klen = strlen(key);
-	const char *p = line;
-	char *end;
-
-	while ((p = strstr(p, key))) {
-		if ((p == line || p[-1] == ' ') && p[klen] == '=') {
-			errno = 0;
-			*out = strtoull(p + klen + 1, &end, 10);
-			return errno || end == p + klen + 1 ? -1 : 0;
-		}
-		p += klen;
-	}
-	return -1;
-}
-
-static int field_s64(const char *line, const char *key, int64_t *out)
-{
-	size_t klen = strlen(key);
-	const char *p = line;
-	char *end;
-
-	while ((p = strstr(p, key))) {
-		if ((p == line || p[-1] == ' ') && p[klen] == '=') {
-			errno = 0;
-			*out = strtoll(p + klen + 1, &end, 10);
-			return errno || end == p + klen + 1 ? -1 : 0;
-		}
-		p += klen;
-	}
-	return -1;
-}
 
 /* the word after key=, into buf */
 static int field_word(const char *line, const char *key, char *buf,
@@ -111,7 +78,7 @@ int dt_hostlog_parse(const char *line, struct dt_hostlog_line *hl)
 {
 	const char *p = strstr(line, HL_PREFIX);
 	char op[16], flags[8];
-	uint64_t up = 0, res = 0;
+	long long ino, dev, foff, moff, len, res, up = 0, rsv = 0;
 
 	memset(hl, 0, sizeof(*hl));
 	if (!p)
@@ -119,13 +86,19 @@ int dt_hostlog_parse(const char *line, struct dt_hostlog_line *hl)
 	p += strlen(HL_PREFIX);
 	if (field_word(p, "op", op, sizeof(op)) < 0 ||
 	    field_word(p, "flags", flags, sizeof(flags)) < 0 ||
-	    field_u64(p, "ino", &hl->ino) < 0 ||
-	    field_u64(p, "dev", &hl->dev) < 0 ||
-	    field_u64(p, "foffset", &hl->foffset) < 0 ||
-	    field_u64(p, "moffset", &hl->moffset) < 0 ||
-	    field_u64(p, "len", &hl->len) < 0 ||
-	    field_s64(p, "result", &hl->result) < 0)
+	    !dt_trace_field_get(p, "ino", &ino) ||
+	    !dt_trace_field_get(p, "dev", &dev) ||
+	    !dt_trace_field_get(p, "foffset", &foff) ||
+	    !dt_trace_field_get(p, "moffset", &moff) ||
+	    !dt_trace_field_get(p, "len", &len) ||
+	    !dt_trace_field_get(p, "result", &res))
 		return -1;
+	hl->ino = ino;
+	hl->dev = dev;
+	hl->foffset = foff;
+	hl->moffset = moff;
+	hl->len = len;
+	hl->result = res;
 	if (!strcmp(op, "setup"))
 		hl->setup = true;
 	else if (strcmp(op, "remove"))
@@ -134,10 +107,11 @@ int dt_hostlog_parse(const char *line, struct dt_hostlog_line *hl)
 		hl->writable = true;
 	else if (strcmp(flags, "ro") && strcmp(flags, "none"))
 		return -1;
-	if (field_u64(p, "upgrade", &up) == 0)
-		hl->upgrade = up;
-	if (field_u64(p, "reserve", &res) == 0)
-		hl->reserve = res;
+	/* optional: 0 when absent */
+	dt_trace_field_get(p, "upgrade", &up);
+	dt_trace_field_get(p, "reserve", &rsv);
+	hl->upgrade = up;
+	hl->reserve = rsv;
 	return 0;
 }
 
