@@ -309,8 +309,8 @@ check_boots() {	# LABEL CONFIG
 	[ "$lines" -gt 0 ] && ok "$label: the host logged mappings" || bad "$label: no mapping in the host log"
 	case $config in
 	reference | today-daemons)
-		if [[ $label == *+* ]]; then
-			# a known-issue row: dmap-exhaust alone, maybe nothing written
+		if [[ ${row_guest_opts[$label]:-} == *writers=0* ]]; then
+			# a row that writes nothing (dmap-exhaust writers=0): no upgrade
 			[ "$ro" -gt 0 ] && ok "$label: host log: RO setups (stock client)" ||
 				bad "$label: host log: no RO setup with the stock client"
 		elif [ "$ro" -gt 0 ] && [ "$up" -gt 0 ]; then
